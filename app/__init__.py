@@ -1,0 +1,87 @@
+"""The e-office application factory."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, session
+from flask_login import current_user
+
+from config import Config, load_config
+
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def _select_locale() -> str:
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    config = config or load_config()
+    config.finalize()
+    app.config.from_object(config)
+    if overrides:
+        app.config.update(overrides)
+    app.config["MAX_CONTENT_LENGTH"] = int(app.config["MAX_UPLOAD_MB"]) * 1024 * 1024
+    app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale, default_timezone=app.config["TIMEZONE"])
+
+    from .storage.service import make_store
+
+    app.extensions["blob_store"] = make_store(app.config)
+
+    from . import models  # noqa: F401 - every table known to SQLAlchemy and Alembic
+    from .errors import register_error_handlers
+    from .security import init_security
+
+    init_security(app)
+    register_error_handlers(app)
+
+    from .api import api
+    from .auth.admin import admin
+    from .auth.views import auth
+    from .documents.views import documents
+    from .web import web
+
+    app.register_blueprint(web)
+    app.register_blueprint(auth)
+    app.register_blueprint(admin)
+    app.register_blueprint(documents)
+    csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
+    app.register_blueprint(api)
+
+    from .cli import register_cli
+    from .templating import init_templating
+
+    init_templating(app)
+    register_cli(app)
+
+    @app.after_request
+    def _unit_of_work(response):  # type: ignore[no-untyped-def]
+        """One transaction per request: committed when the answer is a success, rolled back otherwise.
+
+        Services only flush. A failing commit turns into an error answer, with nothing written.
+        """
+        if response.status_code < 400:
+            db.session.commit()
+        else:
+            db.session.rollback()
+        return response
+
+    return app

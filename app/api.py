@@ -1,0 +1,45 @@
+"""The JSON API under /api/v1: one blueprint; each domain adds its routes from its own api.py."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify
+
+from .extensions import db
+from .security import public
+
+api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@api.get("/health")
+@public
+def health():  # type: ignore[no-untyped-def]
+    """The state of the database and the object store; 503 when either is down."""
+    from .storage.errors import StorageUnavailable
+    from .storage.service import current_store
+
+    state = {"database": "ok", "storage": "ok"}
+    try:
+        db.session.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as err:
+        state["database"] = f"down: {type(err).__name__}"
+        db.session.rollback()
+    try:
+        current_store().ping()
+    except StorageUnavailable:
+        state["storage"] = "down"
+    healthy = all(v == "ok" for v in state.values())
+    body = {"status": "ok" if healthy else "degraded", **state, "version": current_app.config.get("VERSION", "dev")}
+    return jsonify(body), 200 if healthy else 503
+
+
+@api.get("/openapi.json")
+@public
+def openapi():  # type: ignore[no-untyped-def]
+    from .openapi import build_spec
+
+    return jsonify(build_spec())
+
+
+from .auth import api as _auth_api  # noqa: E402,F401 - routes register themselves on `api`
+from .documents import api as _documents_api  # noqa: E402,F401

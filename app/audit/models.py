@@ -1,0 +1,62 @@
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class AuditAction(enum.StrEnum):
+    """The closed list of what is recorded. Shaped `object:verb` or `object:part:verb`."""
+
+    LOGIN_SUCCEEDED = "auth:login:succeeded"
+    LOGIN_FAILED = "auth:login:failed"
+    LOGIN_LOCKED = "auth:login:locked"
+    LOGOUT = "auth:logout"
+    TOKEN_CREATED = "auth:token:created"
+    TOKEN_REVOKED = "auth:token:revoked"
+    ORGANISATION_CREATED = "organisation:created"
+    ORGANISATION_UPDATED = "organisation:updated"
+    UNIT_CREATED = "unit:created"
+    UNIT_UPDATED = "unit:updated"
+    USER_CREATED = "user:created"
+    USER_UPDATED = "user:updated"
+    DOCUMENT_CREATED = "document:created"
+    DOCUMENT_VIEWED = "document:viewed"
+    DOCUMENT_UPDATED = "document:updated"
+    DOCUMENT_FILE_ADDED = "document:file:added"
+    DOCUMENT_FILE_DOWNLOADED = "document:file:downloaded"
+    DOCUMENT_ACCESS_GRANTED = "document:access:granted"
+    DOCUMENT_ACCESS_REVOKED = "document:access:revoked"
+
+
+class AuditChainHead(db.Model):
+    """One row: the last sequence number and hash. Writers lock it, which keeps the chain linear."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    last_hash: Mapped[str] = mapped_column(sa.String(64))
+
+
+class AuditEvent(db.Model):
+    __tablename__ = "audit_events"
+
+    seq: Mapped[int] = mapped_column(sa.BigInteger, primary_key=True, autoincrement=False)
+    at: Mapped[datetime]
+    action: Mapped[str] = mapped_column(sa.String(64), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"), index=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    object_type: Mapped[str | None] = mapped_column(sa.String(40))
+    object_id: Mapped[str | None] = mapped_column(sa.String(64))
+    ip: Mapped[str | None] = mapped_column(sa.String(64))
+    data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(sa.String(64))
+    hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+
+    __table_args__ = (sa.Index("ix_audit_events_object", "object_type", "object_id"),)

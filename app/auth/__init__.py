@@ -1,0 +1,1 @@
+"""Organisations (a tree of any depth), units, users, roles, login and API tokens."""

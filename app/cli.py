@@ -1,0 +1,147 @@
+"""`flask` commands: storage, audit, users, organisations and the demo data."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from .extensions import db
+
+
+@contextmanager
+def _committed() -> Iterator[None]:
+    """One unit of work per command: commit on success; on a domain error, say why and exit 2."""
+    from .errors import DomainError, InvalidInput
+
+    try:
+        yield
+    except InvalidInput as err:
+        db.session.rollback()
+        for field, problem in err.fields.items():
+            click.echo(f"{field}: {problem}", err=True)
+        sys.exit(2)
+    except DomainError as err:
+        db.session.rollback()
+        click.echo(err.text(), err=True)
+        sys.exit(2)
+    db.session.commit()
+
+
+storage_cli = AppGroup("storage", help="Check and tidy the object store.")
+audit_cli = AppGroup("audit", help="The hash-chained audit log.")
+users_cli = AppGroup("users", help="User accounts.")
+orgs_cli = AppGroup("orgs", help="Organisations.")
+
+
+@storage_cli.command("verify")
+def storage_verify() -> None:
+    """Re-hash every blob the database references; list the missing and the corrupt (exit 1 if any)."""
+    from .storage.service import verify_blobs
+
+    report = verify_blobs()
+    for sha in report.missing:
+        click.echo(f"MISSING {sha}")
+    for sha in report.corrupt:
+        click.echo(f"CORRUPT {sha}")
+    click.echo(f"checked {report.checked} blobs: {len(report.missing)} missing, {len(report.corrupt)} corrupt")
+    sys.exit(0 if report.ok else 1)
+
+
+@storage_cli.command("gc")
+@click.option("--min-age-minutes", default=60, show_default=True, help="Keep unreferenced blobs younger than this.")
+def storage_gc(min_age_minutes: int) -> None:
+    """Delete blobs that no row references (older than an hour by default)."""
+    from .storage.service import collect_garbage
+
+    deleted = collect_garbage(timedelta(minutes=min_age_minutes))
+    for sha in deleted:
+        click.echo(f"deleted {sha}")
+    click.echo(f"{len(deleted)} unreferenced blobs deleted")
+
+
+@audit_cli.command("verify")
+def audit_verify() -> None:
+    """Check the hash chain; report the first tampered or missing row (exit 1)."""
+    from .audit.service import verify_chain
+
+    checked, problem = verify_chain()
+    if problem is None:
+        click.echo(f"audit log intact: {checked} events")
+        return
+    click.echo(f"TAMPERED at event {problem.seq}: {problem.reason} ({checked} events before it are intact)")
+    sys.exit(1)
+
+
+@users_cli.command("create")
+@click.argument("username")
+@click.option("--org", "org_code", required=True, help="Organisation code, e.g. 000.00.31.H57")
+@click.option(
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(["clerk", "specialist", "leader", "archivist", "admin"]),
+)
+@click.option("--password", required=True)
+@click.option("--full-name", default=None)
+@click.option("--position", default=None)
+def users_create(
+    username: str, org_code: str, roles: tuple[str, ...], password: str, full_name: str | None, position: str | None
+) -> None:
+    """Create a user: flask users create USERNAME --org CODE --role ROLE --password PASSWORD"""
+    from .auth.service import create_user, organisation_by_code
+
+    with _committed():
+        org = organisation_by_code(org_code)
+        user = create_user(
+            None,
+            org.id,
+            {
+                "username": username,
+                "full_name": full_name or username,
+                "position": position,
+                "roles": list(roles),
+                "password": password,
+            },
+        )
+    click.echo(f"created user {user.username} (id {user.id}) in {org.code} with roles {', '.join(sorted(roles))}")
+
+
+@orgs_cli.command("create")
+@click.argument("code")
+@click.option("--name", required=True)
+@click.option("--abbreviation", required=True)
+@click.option("--parent", "parent_code", default=None, help="Parent organisation code")
+@click.option("--place", default=None)
+def orgs_create(code: str, name: str, abbreviation: str, parent_code: str | None, place: str | None) -> None:
+    """Create an organisation (a top-level one when --parent is not given)."""
+    from .auth.service import create_organisation, organisation_by_code
+
+    with _committed():
+        parent_id = organisation_by_code(parent_code).id if parent_code else None
+        org = create_organisation(
+            None, code=code, name=name, abbreviation=abbreviation, parent_id=parent_id, place=place
+        )
+    click.echo(f"created organisation {org.code} (id {org.id})")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Add the demo province once: organisations, users of every role, sample documents."""
+    from .seed import seed_demo_data
+
+    created = seed_demo_data()
+    db.session.commit()
+    click.echo("demo data added" if created else "demo data already present")
+
+
+def register_cli(app: Flask) -> None:
+    for group in (storage_cli, audit_cli, users_cli, orgs_cli):
+        app.cli.add_command(group)
+    app.cli.add_command(seed_demo)

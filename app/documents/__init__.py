@@ -1,0 +1,1 @@
+"""Documents, their files, registers (sổ văn bản) and numbering, intake and drafting."""

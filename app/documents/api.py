@@ -1,0 +1,183 @@
+"""Documents over JSON: /api/v1/documents."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from flask import Response, jsonify, request, url_for
+from flask_login import current_user
+
+from ..api import api
+from ..errors import InvalidInput
+from ..validation import parse
+from . import service
+from .models import Document, DocumentChange, DocumentFile
+from .schemas import DocumentPatch, DocumentQuery, DraftInput, IncomingInput
+from .uploads import Upload
+from .vocabulary import Direction
+
+
+def file_json(doc: Document, f: DocumentFile) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "role": f.role,
+        "version": f.version,
+        "filename": f.filename,
+        "content_type": f.content_type,
+        "size": f.size,
+        "sha256": f.blob_sha256,
+        "created_at": f.created_at.isoformat(),
+        "url": url_for("api.download_file", document_id=doc.id, file_id=f.id),
+    }
+
+
+def document_json(doc: Document) -> dict[str, Any]:
+    def day(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    return {
+        "id": doc.id,
+        "direction": doc.direction,
+        "status": doc.status,
+        "organisation": {"id": doc.organisation.id, "code": doc.organisation.code, "name": doc.organisation.name},
+        "document_type": doc.document_type,
+        "number": doc.number,
+        "notation": doc.notation,
+        "issuer": doc.issuer,
+        "issuer_code": doc.issuer_code,
+        "place": doc.place,
+        "issued_on": day(doc.issued_on),
+        "subject": doc.subject,
+        "signer_name": doc.signer_name,
+        "signer_position": doc.signer_position,
+        "recipients": doc.recipients,
+        "urgency": doc.urgency,
+        "secrecy": doc.secrecy,
+        "page_count": doc.page_count,
+        "notes": doc.notes,
+        "register_number": doc.register_number,
+        "register_year": doc.register_year,
+        "received_on": day(doc.received_on),
+        "due_on": day(doc.due_on),
+        "channel": doc.channel,
+        "created_by": doc.created_by.username,
+        "created_at": doc.created_at.isoformat(),
+        "updated_at": doc.updated_at.isoformat(),
+        "files": [file_json(doc, f) for f in doc.files],
+    }
+
+
+def change_json(change: DocumentChange) -> dict[str, Any]:
+    return {
+        "id": change.id,
+        "changed_by": change.changed_by.username,
+        "changed_at": change.changed_at.isoformat(),
+        "changes": {k: {"from": v[0], "to": v[1]} for k, v in change.changes.items()},
+    }
+
+
+def uploads_from_request() -> tuple[Upload | None, list[Upload]]:
+    main = request.files.get("file")
+    main_upload = Upload(main.filename or "", main.read()) if main is not None else None
+    attachments = [Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f]
+    return main_upload, attachments
+
+
+def _form_fields() -> dict[str, Any]:
+    values = request.form.to_dict()
+    if values.get("direction") is None and request.is_json:
+        raise InvalidInput(message="Send multipart/form-data with the PDF in `file` and the fields beside it.")
+    return {k: v for k, v in values.items() if v != ""}
+
+
+@api.post("/documents")
+def create_document():  # type: ignore[no-untyped-def]
+    values = _form_fields()
+    direction = values.pop("direction", None)
+    if direction not in {Direction.INCOMING, Direction.OUTGOING}:
+        raise InvalidInput({"direction": "Must be one of: 'incoming', 'outgoing'."})
+    main, attachments = uploads_from_request()
+    if direction == Direction.INCOMING:
+        doc = service.register_incoming(current_user, parse(IncomingInput, values), main, attachments)
+    else:
+        doc = service.create_draft(current_user, parse(DraftInput, values), main, attachments)
+    response = jsonify(document_json(doc))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_document", document_id=doc.id)
+    return response
+
+
+@api.get("/documents")
+def list_documents():  # type: ignore[no-untyped-def]
+    query = parse(DocumentQuery, request.args.to_dict())
+    page = service.list_documents(current_user, query)
+    return jsonify(
+        {
+            "items": [document_json(d) for d in page.items],
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+        }
+    )
+
+
+@api.get("/documents/<int:document_id>")
+def get_document(document_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(document_json(service.view_document(current_user, document_id)))
+
+
+@api.patch("/documents/<int:document_id>")
+def patch_document(document_id: int):  # type: ignore[no-untyped-def]
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput(message="Send a JSON object with the fields to change.")
+    unknown = set(data) - set(DocumentPatch.model_fields)
+    if unknown:
+        raise InvalidInput({name: "This field cannot be changed here." for name in sorted(unknown)})
+    doc = service.update_document(current_user, document_id, parse(DocumentPatch, data))
+    return jsonify(document_json(doc))
+
+
+@api.get("/documents/<int:document_id>/history")
+def document_history(document_id: int):  # type: ignore[no-untyped-def]
+    changes = service.history(current_user, document_id)
+    return jsonify({"items": [change_json(c) for c in changes], "total": len(changes)})
+
+
+@api.post("/documents/<int:document_id>/attachments")
+def add_attachment(document_id: int):  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput({"file": "Required."})
+    file = service.add_attachment(current_user, document_id, Upload(upload.filename or "", upload.read()))
+    return jsonify(file_json(file.document, file)), 201
+
+
+@api.post("/documents/<int:document_id>/grants")
+def grant_access(document_id: int):  # type: ignore[no-untyped-def]
+    data = request.get_json(silent=True) or {}
+    user_id = data.get("user_id")
+    if not isinstance(user_id, int) or isinstance(user_id, bool):
+        raise InvalidInput({"user_id": "Must be a user id (a whole number)."})
+    grant = service.grant_access(current_user, document_id, user_id)
+    return jsonify({"document_id": grant.document_id, "user_id": grant.user_id}), 201
+
+
+@api.get("/documents/<int:document_id>/files/<int:file_id>")
+def download_file(document_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    file, data = service.read_file(current_user, document_id, file_id)
+    return file_response(file, data, inline=False)
+
+
+def file_response(file: DocumentFile, data: bytes, inline: bool) -> Response:
+    """The bytes with a safe Content-Disposition (RFC 6266 with an RFC 5987 UTF-8 name) and no sniffing."""
+    response = Response(data, mimetype=file.content_type)
+    disposition = "inline" if inline and file.content_type == "application/pdf" else "attachment"
+    ascii_name = file.filename.encode("ascii", "ignore").decode().replace('"', "") or "file"
+    response.headers["Content-Disposition"] = (
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file.filename, safe='')}"
+    )
+    response.headers["X-Content-SHA256"] = file.blob_sha256
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

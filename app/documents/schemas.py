@@ -1,0 +1,118 @@
+"""What a client may send to create or edit a document, validated in one place for the API and the forms."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from flask_babel import gettext
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+
+from ..validation import Flag, Line, OptionalDate, OptionalInt, OptionalLine, OptionalText, Text
+from .vocabulary import DOCUMENT_TYPES, Channel, Direction, Secrecy, Urgency
+
+
+def _known_type(value: str) -> str:
+    if value not in DOCUMENT_TYPES:
+        raise ValueError(gettext("Unknown document type: use a Decree 30 abbreviation such as QĐ, CV, TB, BC."))
+    return value
+
+
+DocumentType = Annotated[Line, AfterValidator(_known_type)]
+
+
+class _Common(BaseModel):
+    model_config = ConfigDict(str_max_length=20000, use_enum_values=True)
+
+    document_type: DocumentType
+    number: Annotated[OptionalLine, Field(max_length=20)] = None
+    notation: Annotated[OptionalLine, Field(max_length=100)] = None
+    issuer: Annotated[OptionalLine, Field(max_length=300)] = None
+    issuer_code: Annotated[OptionalLine, Field(max_length=32)] = None
+    place: Annotated[OptionalLine, Field(max_length=120)] = None
+    issued_on: OptionalDate = None
+    subject: Annotated[Text, Field(min_length=1, max_length=4000)]
+    signer_name: Annotated[OptionalLine, Field(max_length=200)] = None
+    signer_position: Annotated[OptionalLine, Field(max_length=200)] = None
+    recipients: Annotated[OptionalText, Field(max_length=4000)] = None
+    urgency: Urgency = Urgency.NORMAL
+    secrecy: Secrecy = Secrecy.NORMAL
+    page_count: Annotated[OptionalInt, Field(ge=1, le=100000)] = None
+    notes: Annotated[OptionalText, Field(max_length=4000)] = None
+
+
+class IncomingInput(_Common):
+    """An incoming document (văn bản đến) as the clerk registers it."""
+
+    issuer: Annotated[Line, Field(min_length=1, max_length=300)]
+    issued_on: OptionalDate = None
+    received_on: OptionalDate = None
+    due_on: OptionalDate = None
+    channel: Channel = Channel.PAPER
+    confirm_duplicate: Flag = False
+
+
+class DraftInput(_Common):
+    """An outgoing draft (dự thảo văn bản đi)."""
+
+
+class DocumentPatch(BaseModel):
+    """A metadata edit: only the fields sent are changed."""
+
+    model_config = ConfigDict(str_max_length=20000, use_enum_values=True)
+
+    document_type: DocumentType | None = None
+    number: Annotated[OptionalLine, Field(max_length=20)] = None
+    notation: Annotated[OptionalLine, Field(max_length=100)] = None
+    issuer: Annotated[OptionalLine, Field(max_length=300)] = None
+    issuer_code: Annotated[OptionalLine, Field(max_length=32)] = None
+    place: Annotated[OptionalLine, Field(max_length=120)] = None
+    issued_on: OptionalDate = None
+    subject: Annotated[Text, Field(min_length=1, max_length=4000)] | None = None
+    signer_name: Annotated[OptionalLine, Field(max_length=200)] = None
+    signer_position: Annotated[OptionalLine, Field(max_length=200)] = None
+    recipients: Annotated[OptionalText, Field(max_length=4000)] = None
+    urgency: Urgency | None = None
+    secrecy: Secrecy | None = None
+    page_count: Annotated[OptionalInt, Field(ge=1, le=100000)] = None
+    notes: Annotated[OptionalText, Field(max_length=4000)] = None
+    received_on: OptionalDate = None
+    due_on: OptionalDate = None
+    channel: Channel | None = None
+
+
+# Fields that may not be emptied once set.
+REQUIRED_ON_PATCH = {"document_type", "subject", "urgency", "secrecy"}
+
+
+class DocumentQuery(BaseModel):
+    """The list's filters, as query-string parameters."""
+
+    model_config = ConfigDict(use_enum_values=True)
+
+    direction: Direction | None = None
+    document_type: OptionalLine = None
+    year: Annotated[OptionalInt, Field(ge=1900, le=3000)] = None
+    urgency: Urgency | None = None
+    secrecy: Secrecy | None = None
+    issuer: Annotated[OptionalLine, Field(max_length=300)] = None
+    issued_from: OptionalDate = None
+    issued_to: OptionalDate = None
+    received_from: OptionalDate = None
+    received_to: OptionalDate = None
+    q: Annotated[OptionalLine, Field(max_length=300)] = None
+    page: Annotated[OptionalInt, Field(ge=1, le=100000)] = None
+    per_page: Annotated[OptionalInt, Field(ge=1, le=200)] = None
+
+    @property
+    def page_or_first(self) -> int:
+        return self.page or 1
+
+
+def drop_blanks(values: dict) -> dict:
+    """A new document from a form: an empty field means "not given", so the default applies."""
+    return {k: v for k, v in values.items() if not (isinstance(v, str) and v.strip() == "")}
+
+
+def blanks_to_none(values: dict) -> dict:
+    """An edit from a form: an empty field means "clear it"."""
+    return {k: (None if isinstance(v, str) and v.strip() == "" else v) for k, v in values.items()}

@@ -1,0 +1,543 @@
+"""The rules for documents: registering incoming ones, drafting outgoing ones, reading, listing, editing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+import sqlalchemy as sa
+from flask_babel import gettext
+
+from ..audit.models import AuditAction
+from ..audit.service import record
+from ..auth.models import Role, User
+from ..clock import local_today
+from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
+from ..extensions import db, insert_or_ignore
+from ..storage.service import read_blob, store_blob
+from .models import Document, DocumentChange, DocumentFile, DocumentGrant, Register
+from .schemas import REQUIRED_ON_PATCH, DocumentPatch, DocumentQuery, DraftInput, IncomingInput
+from .uploads import Upload, content_type_for, pdf_page_count, safe_filename
+from .vocabulary import Direction, DocumentStatus, FileRole, Secrecy
+
+
+class DuplicateDocument(InvalidState):
+    """An incoming document with the same number, notation and issuer is already in the register."""
+
+    code = "duplicate_document"
+
+    def __init__(self, existing: Document) -> None:
+        super().__init__(
+            gettext(
+                'This document looks already registered: incoming no. %(n)s of %(year)s, "%(subject)s". '
+                "Check it, and confirm to register it again.",
+                n=existing.register_number,
+                year=existing.register_year,
+                subject=existing.subject[:80],
+            ),
+            existing_id=existing.id,
+        )
+
+
+def fold(text: str | None) -> str:
+    """Case- and diacritic-insensitive form of Vietnamese text: "Quyết định" -> "quyet dinh".
+
+    NFD does not decompose đ/Đ, so it is mapped by hand.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
+    return re.sub(r"\s+", " ", text.casefold()).strip()
+
+
+def _duplicate_key(number: str | None, notation: str | None, issuer: str | None) -> str | None:
+    if not (number or notation):
+        return None
+    return "|".join([fold(number).lstrip("0"), fold(notation).replace(" ", ""), fold(issuer)])
+
+
+def _refresh_derived(doc: Document) -> None:
+    """Recompute the folded columns the list filters match against."""
+    parts = [doc.subject, doc.notation, doc.number, doc.issuer, doc.signer_name, doc.notes]
+    doc.search_text = fold(" ".join(p for p in parts if p))
+    doc.issuer_folded = fold(doc.issuer)[:300]
+    if doc.direction == Direction.INCOMING:
+        doc.duplicate_key = _duplicate_key(doc.number, doc.notation, doc.issuer)
+
+
+# --- Registers -----------------------------------------------------------------------------------
+
+
+def take_register_number(organisation_id: int, direction: Direction, year: int, secret: bool) -> tuple[int, int]:
+    """The next number of a register, as (register id, number).
+
+    Decree 30, art. 15 and 22: numbers restart at 1 each year, secret documents have their own series,
+    and a number is never skipped nor given twice. One atomic UPDATE ... RETURNING inside the caller's
+    transaction does it: concurrent clerks queue on the row lock, and a rolled-back registration
+    returns its number with it.
+    """
+    table = Register.__table__
+    db.session.execute(
+        insert_or_ignore(
+            table,
+            {
+                "organisation_id": organisation_id,
+                "direction": str(direction),
+                "year": year,
+                "secret": secret,
+                "last_number": 0,
+            },
+        )
+    )
+    row = db.session.execute(
+        sa.update(table)
+        .where(
+            table.c.organisation_id == organisation_id,
+            table.c.direction == str(direction),
+            table.c.year == year,
+            table.c.secret == secret,
+        )
+        .values(last_number=table.c.last_number + 1)
+        .returning(table.c.id, table.c.last_number)
+    ).one()
+    return row.id, row.last_number
+
+
+# --- Access ----------------------------------------------------------------------------------------
+
+
+def can_read(user: User, doc: Document) -> bool:
+    """Same organisation; and for a secret document, a grant to this user."""
+    if doc.organisation_id != user.organisation_id:
+        return False
+    if doc.secrecy == Secrecy.NORMAL:
+        return True
+    return db.session.get(DocumentGrant, (doc.id, user.id)) is not None
+
+
+def can_edit(user: User, doc: Document) -> bool:
+    if not can_read(user, doc):
+        return False
+    if doc.direction == Direction.INCOMING:
+        return user.has_role(Role.CLERK)
+    return doc.status == DocumentStatus.DRAFT and (
+        doc.created_by_id == user.id or user.has_role(Role.CLERK, Role.LEADER)
+    )
+
+
+def get_document(user: User, document_id: int) -> Document:
+    """A document the user may read; another organisation's id, or a secret one without a grant, is NotFound."""
+    doc = db.session.get(Document, document_id)
+    if doc is None or not can_read(user, doc):
+        raise NotFound(gettext("No such document."))
+    return doc
+
+
+def view_document(user: User, document_id: int) -> Document:
+    doc = get_document(user, document_id)
+    record(AuditAction.DOCUMENT_VIEWED, actor=user, obj=("document", doc.id))
+    return doc
+
+
+# --- Creating -------------------------------------------------------------------------------------
+
+
+def _check_incoming_dates(data: IncomingInput) -> None:
+    errors = {}
+    if data.issued_on and data.received_on and data.received_on < data.issued_on:
+        errors["received_on"] = gettext("The date received is before the date of the document.")
+    if data.due_on and data.received_on and data.due_on < data.received_on:
+        errors["due_on"] = gettext("The due date is before the date received.")
+    if errors:
+        raise InvalidInput(errors)
+
+
+def _prepare_files(main: Upload | None, attachments: list[Upload]) -> int:
+    """Check every file before anything is stored; return the main PDF's page count."""
+    if main is None:
+        raise InvalidInput({"file": gettext("Attach the document's PDF.")})
+    pages = pdf_page_count(main.data, "file")
+    for index, att in enumerate(attachments):
+        if not att.data:
+            raise InvalidInput({f"attachments[{index}]": gettext("The file is empty.")})
+    return pages
+
+
+def _store_files(doc: Document, actor: User, main: Upload | None, attachments: list[Upload]) -> None:
+    uploads = ([(FileRole.MAIN, main)] if main else []) + [(FileRole.ATTACHMENT, a) for a in attachments]
+    for role, upload in uploads:
+        default = "document.pdf" if role == FileRole.MAIN else "attachment"
+        filename = safe_filename(upload.filename, default)
+        content_type = "application/pdf" if role == FileRole.MAIN else content_type_for(filename)
+        blob = store_blob(upload.data, content_type, filename)
+        version = 1
+        if role == FileRole.MAIN:
+            version = 1 + max((f.version for f in doc.files if f.role == FileRole.MAIN), default=0)
+        db.session.add(
+            DocumentFile(
+                document=doc,
+                role=str(role),
+                version=version,
+                blob_sha256=blob.sha256,
+                filename=filename,
+                content_type=content_type,
+                size=blob.size,
+                created_by_id=actor.id,
+            )
+        )
+
+
+def find_duplicate(organisation_id: int, key: str | None) -> Document | None:
+    if key is None:
+        return None
+    return db.session.scalars(
+        sa.select(Document)
+        .where(
+            Document.organisation_id == organisation_id,
+            Document.direction == Direction.INCOMING,
+            Document.duplicate_key == key,
+        )
+        .order_by(Document.id)
+        .limit(1)
+    ).first()
+
+
+def register_incoming(
+    actor: User, data: IncomingInput, main: Upload | None, attachments: list[Upload] | None = None
+) -> Document:
+    """Register an incoming document (văn bản đến) in this year's incoming register.
+
+    Decree 30, art. 22: every incoming document gets the next number of the register (số đến) and the
+    date received. One with the same number, notation and issuer as a registered one is refused as a
+    likely duplicate unless the clerk confirms. Files go to the store before the row is written.
+    """
+    if not actor.has_role(Role.CLERK):
+        raise Forbidden(gettext("Only a clerk registers incoming documents."))
+    attachments = attachments or []
+    _check_incoming_dates(data)
+    pages = _prepare_files(main, attachments)
+    key = _duplicate_key(data.number, data.notation, data.issuer)
+    existing = find_duplicate(actor.organisation_id, key)
+    if existing is not None and not data.confirm_duplicate:
+        raise DuplicateDocument(existing)
+
+    received_on = data.received_on or local_today()
+    doc = Document(
+        organisation_id=actor.organisation_id,
+        direction=str(Direction.INCOMING),
+        status=str(DocumentStatus.REGISTERED),
+        **data.model_dump(exclude={"confirm_duplicate", "received_on", "page_count"}),
+        received_on=received_on,
+        page_count=data.page_count or pages,
+        created_by_id=actor.id,
+    )
+    _refresh_derived(doc)
+    _store_files(doc, actor, main, attachments)
+    # The number is taken last, so the register row stays locked for as short a time as possible.
+    year = local_today().year
+    doc.register_id, doc.register_number = take_register_number(
+        actor.organisation_id, Direction.INCOMING, year, data.secrecy != Secrecy.NORMAL
+    )
+    db.session.add(doc)
+    db.session.flush()
+    if doc.secrecy != Secrecy.NORMAL:
+        db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
+    record(
+        AuditAction.DOCUMENT_CREATED,
+        actor=actor,
+        obj=("document", doc.id),
+        direction="incoming",
+        register_number=doc.register_number,
+        year=year,
+        duplicate_confirmed=existing is not None,
+        files=[f.blob_sha256 for f in doc.files],
+    )
+    return doc
+
+
+def create_draft(
+    actor: User, data: DraftInput, main: Upload | None, attachments: list[Upload] | None = None
+) -> Document:
+    """Create an outgoing draft (dự thảo). It gets its number only when the clerk issues it."""
+    if not actor.has_role(Role.SPECIALIST, Role.LEADER, Role.CLERK):
+        raise Forbidden(gettext("Only specialists, leaders and clerks draft outgoing documents."))
+    attachments = attachments or []
+    pages = _prepare_files(main, attachments)
+    values = data.model_dump(exclude={"page_count"})
+    values["issuer"] = values.get("issuer") or actor.organisation.name
+    values["issuer_code"] = values.get("issuer_code") or actor.organisation.code
+    values["place"] = values.get("place") or actor.organisation.place
+    doc = Document(
+        organisation_id=actor.organisation_id,
+        direction=str(Direction.OUTGOING),
+        status=str(DocumentStatus.DRAFT),
+        **values,
+        page_count=data.page_count or pages,
+        created_by_id=actor.id,
+    )
+    _refresh_derived(doc)
+    _store_files(doc, actor, main, attachments)
+    db.session.add(doc)
+    db.session.flush()
+    if doc.secrecy != Secrecy.NORMAL:
+        db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
+    record(
+        AuditAction.DOCUMENT_CREATED,
+        actor=actor,
+        obj=("document", doc.id),
+        direction="outgoing",
+        files=[f.blob_sha256 for f in doc.files],
+    )
+    return doc
+
+
+def add_attachment(actor: User, document_id: int, upload: Upload) -> DocumentFile:
+    """Attach one more file to a document the user may edit."""
+    doc = get_document(actor, document_id)
+    if not can_edit(actor, doc):
+        raise Forbidden()
+    if not upload.data:
+        raise InvalidInput({"file": gettext("The file is empty.")})
+    _store_files(doc, actor, None, [upload])
+    db.session.flush()
+    added = max(doc.files, key=lambda f: f.id)
+    record(
+        AuditAction.DOCUMENT_FILE_ADDED,
+        actor=actor,
+        obj=("document", doc.id),
+        file_id=added.id,
+        sha256=added.blob_sha256,
+    )
+    return added
+
+
+# --- Reading files --------------------------------------------------------------------------------
+
+
+def read_file(actor: User, document_id: int, file_id: int) -> tuple[DocumentFile, bytes]:
+    """A file's bytes, verified against their hash; the download is recorded."""
+    doc = get_document(actor, document_id)
+    file = db.session.get(DocumentFile, file_id)
+    if file is None or file.document_id != doc.id:
+        raise NotFound(gettext("No such file."))
+    data = read_blob(file.blob_sha256)
+    record(
+        AuditAction.DOCUMENT_FILE_DOWNLOADED,
+        actor=actor,
+        obj=("document", doc.id),
+        file_id=file.id,
+        sha256=file.blob_sha256,
+    )
+    return file, data
+
+
+# --- Editing --------------------------------------------------------------------------------------
+
+_PATCHABLE_INCOMING = set(DocumentPatch.model_fields)
+_INCOMING_ONLY = {"received_on", "due_on", "channel"}
+
+
+def update_document(actor: User, document_id: int, patch: DocumentPatch) -> Document:
+    """Change metadata; each edit keeps the values before and after in the document's history.
+
+    A registered document cannot move between the normal and the secret register series.
+    """
+    doc = get_document(actor, document_id)
+    if not can_edit(actor, doc):
+        if doc.direction == Direction.OUTGOING and doc.status != DocumentStatus.DRAFT:
+            raise InvalidState(gettext("Only a draft can be edited."))
+        raise Forbidden(gettext("You cannot edit this document."))
+    sent = patch.model_fields_set
+    errors: dict[str, str] = {}
+    for name in sent & REQUIRED_ON_PATCH:
+        if getattr(patch, name) is None:
+            errors[name] = gettext("Required.")
+    if doc.direction == Direction.OUTGOING:
+        for name in sent & _INCOMING_ONLY:
+            errors[name] = gettext("Only incoming documents have this field.")
+    elif "issuer" in sent and not patch.issuer:
+        errors["issuer"] = gettext("Required.")
+    if errors:
+        raise InvalidInput(errors)
+    new_secrecy = patch.secrecy if "secrecy" in sent else doc.secrecy
+    if doc.register_id is not None and (new_secrecy != Secrecy.NORMAL) != (doc.secrecy != Secrecy.NORMAL):
+        raise InvalidState(gettext("A registered document cannot move between the normal and the secret register."))
+    changes: dict[str, list[Any]] = {}
+    for name in sorted(sent):
+        new = getattr(patch, name)
+        old = getattr(doc, name)
+        if new != old:
+            changes[name] = [_jsonable(old), _jsonable(new)]
+            setattr(doc, name, new)
+    if doc.direction == Direction.INCOMING:
+        issued, received, due = doc.issued_on, doc.received_on, doc.due_on
+        if issued and received and received < issued:
+            raise InvalidInput({"received_on": gettext("The date received is before the date of the document.")})
+        if due and received and due < received:
+            raise InvalidInput({"due_on": gettext("The due date is before the date received.")})
+    if not changes:
+        return doc
+    _refresh_derived(doc)
+    if doc.secrecy != Secrecy.NORMAL:
+        db.session.execute(
+            insert_or_ignore(
+                DocumentGrant.__table__,
+                {
+                    "document_id": doc.id,
+                    "user_id": actor.id,
+                    "granted_by_id": actor.id,
+                    "granted_at": doc.updated_at,
+                },
+            )
+        )
+    db.session.add(DocumentChange(document_id=doc.id, changed_by_id=actor.id, changes=changes))
+    db.session.flush()
+    record(AuditAction.DOCUMENT_UPDATED, actor=actor, obj=("document", doc.id), changes=changes)
+    return doc
+
+
+def _jsonable(value: Any) -> Any:
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def history(actor: User, document_id: int) -> list[DocumentChange]:
+    doc = get_document(actor, document_id)
+    return list(
+        db.session.scalars(
+            sa.select(DocumentChange).where(DocumentChange.document_id == doc.id).order_by(DocumentChange.id.desc())
+        )
+    )
+
+
+def grant_access(actor: User, document_id: int, user_id: int) -> DocumentGrant:
+    """A clerk or leader who can read a secret document lets a colleague of the same organisation read it."""
+    doc = get_document(actor, document_id)
+    if not actor.has_role(Role.CLERK, Role.LEADER):
+        raise Forbidden(gettext("Only clerks and leaders grant access to secret documents."))
+    if doc.secrecy == Secrecy.NORMAL:
+        raise InvalidState(gettext("This document is not secret; everyone in the organisation can read it."))
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != doc.organisation_id:
+        raise InvalidInput({"user_id": gettext("No such user in this organisation.")})
+    grant = db.session.get(DocumentGrant, (doc.id, user.id))
+    if grant is None:
+        grant = DocumentGrant(document_id=doc.id, user_id=user.id, granted_by_id=actor.id)
+        db.session.add(grant)
+        db.session.flush()
+        record(AuditAction.DOCUMENT_ACCESS_GRANTED, actor=actor, obj=("document", doc.id), user_id=user.id)
+    return grant
+
+
+def grants(actor: User, document_id: int) -> list[DocumentGrant]:
+    doc = get_document(actor, document_id)
+    return list(db.session.scalars(sa.select(DocumentGrant).where(DocumentGrant.document_id == doc.id)))
+
+
+# --- Listing --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Document]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _like(text: str) -> str:
+    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def list_documents(actor: User, query: DocumentQuery, default_per_page: int = 20) -> Page:
+    """The user's organisation's documents, newest first, less the secret ones not granted to them."""
+    stmt = sa.select(Document).where(Document.organisation_id == actor.organisation_id)
+    granted = sa.select(DocumentGrant.document_id).where(
+        DocumentGrant.user_id == actor.id, DocumentGrant.document_id == Document.id
+    )
+    stmt = stmt.where(sa.or_(Document.secrecy == Secrecy.NORMAL, granted.exists()))
+    if query.direction:
+        stmt = stmt.where(Document.direction == query.direction)
+    if query.document_type:
+        stmt = stmt.where(Document.document_type == query.document_type)
+    if query.urgency:
+        stmt = stmt.where(Document.urgency == query.urgency)
+    if query.secrecy:
+        stmt = stmt.where(Document.secrecy == query.secrecy)
+    if query.year:
+        in_register = sa.select(Register.id).where(Register.id == Document.register_id, Register.year == query.year)
+        stmt = stmt.where(
+            sa.or_(
+                in_register.exists(),
+                sa.and_(
+                    Document.register_id.is_(None),
+                    sa.or_(
+                        sa.and_(Document.issued_on.is_not(None), sa.extract("year", Document.issued_on) == query.year),
+                        sa.and_(Document.issued_on.is_(None), sa.extract("year", Document.created_at) == query.year),
+                    ),
+                ),
+            )
+        )
+    if query.issuer:
+        stmt = stmt.where(
+            sa.or_(
+                Document.issuer_code == query.issuer.upper(),
+                Document.issuer_folded.like(_like(fold(query.issuer)), escape="\\"),
+            )
+        )
+    if query.issued_from:
+        stmt = stmt.where(Document.issued_on >= query.issued_from)
+    if query.issued_to:
+        stmt = stmt.where(Document.issued_on <= query.issued_to)
+    if query.received_from:
+        stmt = stmt.where(Document.received_on >= query.received_from)
+    if query.received_to:
+        stmt = stmt.where(Document.received_on <= query.received_to)
+    if query.q:
+        for word in fold(query.q).split():
+            stmt = stmt.where(Document.search_text.like(_like(word), escape="\\"))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
+    per_page = query.per_page or default_per_page
+    page = query.page_or_first
+    items = list(
+        db.session.scalars(
+            stmt.order_by(Document.created_at.desc(), Document.id.desc()).limit(per_page).offset((page - 1) * per_page)
+        )
+    )
+    return Page(items=items, total=total, page=page, per_page=per_page)
+
+
+def register_entries(actor: User, direction: Direction, year: int, secret: bool = False) -> list[Document]:
+    """A register's entries in number order, as the printed register (sổ) lists them."""
+    register_id = db.session.scalar(
+        sa.select(Register.id).where(
+            Register.organisation_id == actor.organisation_id,
+            Register.direction == direction,
+            Register.year == year,
+            Register.secret == secret,
+        )
+    )
+    if register_id is None:
+        return []
+    docs = db.session.scalars(
+        sa.select(Document).where(Document.register_id == register_id).order_by(Document.register_number)
+    )
+    return [d for d in docs if can_read(actor, d)]
+
+
+def registers_of(actor: User) -> list[Register]:
+    return list(
+        db.session.scalars(
+            sa.select(Register)
+            .where(Register.organisation_id == actor.organisation_id)
+            .order_by(Register.year.desc(), Register.direction, Register.secret)
+        )
+    )

@@ -1,0 +1,6 @@
+"""Imports every domain's models so that SQLAlchemy and Alembic see all tables."""
+
+from .audit.models import AuditChainHead, AuditEvent  # noqa: F401
+from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F401
+from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
+from .storage.models import Blob  # noqa: F401

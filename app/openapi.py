@@ -1,0 +1,2 @@
+def build_spec() -> dict:
+    return {}

@@ -1,0 +1,84 @@
+"""Login required everywhere unless a view is marked public on purpose; bearer tokens for the API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from flask import Flask, current_app, g, redirect, request, url_for
+from flask_login import current_user
+
+from .auth.models import User
+from .errors import Unauthorized
+from .extensions import csrf, db, login_manager
+from .scoping import set_scope
+
+F = TypeVar("F", bound=Callable)
+
+
+def public(view: F) -> F:
+    """Mark a view as reachable without logging in."""
+    view.is_public = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_public(endpoint: str | None) -> bool:
+    if endpoint is None or endpoint == "static":
+        return True
+    view = current_app.view_functions.get(endpoint)
+    return bool(getattr(view, "is_public", False))
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    return user if user is not None and user.active else None
+
+
+def _bearer_token() -> str | None:
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() == "bearer" and token.strip():
+        return token.strip()
+    return None
+
+
+def init_security(app: Flask) -> None:
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+
+    @app.before_request
+    def _authenticate() -> object:
+        from .auth.service import user_for_token
+
+        api = request.path.startswith("/api/")
+        token = _bearer_token() if api else None
+        if token is not None:
+            user = user_for_token(token)
+            if user is None:
+                raise Unauthorized("The token is invalid, expired or revoked.")
+            g._login_user = user  # Flask-Login reads the current user from here
+            g.auth_by_token = True
+        elif api and request.method not in {"GET", "HEAD", "OPTIONS"} and not is_public(request.endpoint):
+            csrf.protect()  # cookie sessions on the API need the CSRF header, like the forms
+        if not is_public(request.endpoint) and not current_user.is_authenticated:
+            if api:
+                raise Unauthorized()
+            return redirect(url_for("auth.login", next=request.full_path if request.args else request.path))
+        if current_user.is_authenticated:
+            set_scope(db.session(), current_user.organisation_id)
+        return None
+
+    @app.after_request
+    def _headers(response):  # type: ignore[no-untyped-def]
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "object-src 'none'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        if request.path.startswith("/api/") or current_user.is_authenticated:
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

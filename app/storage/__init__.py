@@ -1,0 +1,1 @@
+"""The object store: content-addressed blobs through the MinIO SDK."""

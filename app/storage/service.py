@@ -1,0 +1,105 @@
+"""Storing and reading blobs, and keeping the store and the database in agreement."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+
+from ..extensions import db, insert_or_ignore, utcnow
+from .errors import BlobCorrupt, BlobMissing
+from .models import Blob
+from .s3 import BlobStore, S3BlobStore
+
+
+def make_store(config: dict) -> S3BlobStore:
+    return S3BlobStore(
+        config["S3_ENDPOINT"],
+        config["S3_ACCESS_KEY"],
+        config["S3_SECRET_KEY"],
+        config["S3_BUCKET"],
+        secure=config["S3_SECURE"],
+        region=config.get("S3_REGION"),
+        timeout=config["S3_TIMEOUT_SECONDS"],
+    )
+
+
+def current_store() -> BlobStore:
+    return current_app.extensions["blob_store"]
+
+
+def store_blob(data: bytes, content_type: str, filename: str, store: BlobStore | None = None) -> Blob:
+    """Put the bytes in the store first, then add the referencing row to the session.
+
+    Order matters: a crash between the two leaves only an unreferenced object (which `storage gc`
+    removes), never a row pointing at nothing. The object is never overwritten once there.
+    """
+    store = store or current_store()
+    sha256 = hashlib.sha256(data).hexdigest()
+    store.put(data, sha256, content_type, filename)
+    db.session.execute(
+        insert_or_ignore(
+            Blob.__table__,
+            {"sha256": sha256, "size": len(data), "content_type": content_type, "created_at": utcnow()},
+        )
+    )
+    blob = db.session.get(Blob, sha256)
+    assert blob is not None
+    return blob
+
+
+def read_blob(sha256: str, store: BlobStore | None = None) -> bytes:
+    """The verified bytes of a blob; BlobCorrupt or BlobMissing when the store disagrees with its name."""
+    return (store or current_store()).get(sha256)
+
+
+@dataclass
+class VerifyReport:
+    checked: int = 0
+    missing: list[str] = field(default_factory=list)
+    corrupt: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.missing and not self.corrupt
+
+
+def verify_blobs(store: BlobStore | None = None) -> VerifyReport:
+    """Re-hash every blob the database references and list the missing and the corrupt."""
+    store = store or current_store()
+    report = VerifyReport()
+    for sha256 in db.session.scalars(sa.select(Blob.sha256).order_by(Blob.sha256)):
+        report.checked += 1
+        try:
+            if store.hash_stored(sha256) != sha256:
+                report.corrupt.append(sha256)
+        except BlobMissing:
+            report.missing.append(sha256)
+        except BlobCorrupt:
+            report.corrupt.append(sha256)
+    return report
+
+
+def collect_garbage(min_age: timedelta = timedelta(hours=1), store: BlobStore | None = None) -> list[str]:
+    """Delete objects that no row references and that are older than `min_age`.
+
+    The age guard protects uploads in flight: their object is written before their row commits.
+    """
+    store = store or current_store()
+    referenced = set(db.session.scalars(sa.select(Blob.sha256)))
+    cutoff = utcnow() - min_age
+    deleted = []
+    for obj in store.list():
+        if obj.sha256 in referenced:
+            continue
+        if obj.last_modified is not None and obj.last_modified > cutoff:
+            continue
+        # Look again just before deleting: a row committed since the first query may now use it.
+        if db.session.scalar(sa.select(sa.func.count()).where(Blob.sha256 == obj.sha256)):
+            continue
+        store.delete(obj.sha256)
+        deleted.append(obj.sha256)
+    return deleted
