@@ -1,0 +1,150 @@
+"""Factories and clients for the tests: real rows through the services, real PDFs, real HTTP through Flask."""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+PASSWORD = "correct-horse-9"
+
+ORG_A = "000.00.00.H99"
+ORG_B = "000.00.31.H99"
+ORG_C = "000.00.12.H99"
+
+
+@dataclass
+class World:
+    orgs: dict[str, int] = field(default_factory=dict)
+    users: dict[str, int] = field(default_factory=dict)
+
+
+def build_world(app: Flask) -> World:
+    """Province A with department B below it, and C, a sibling of B. Users: <role>_<org>."""
+    from app.auth.service import create_organisation, create_unit, create_user
+    from app.extensions import db
+
+    world = World()
+    with app.app_context():
+        a = create_organisation(None, code=ORG_A, name="Ủy ban nhân dân tỉnh Thử Nghiệm", abbreviation="UBND")
+        b = create_organisation(None, code=ORG_B, name="Sở Công Thương", abbreviation="SCT", parent_id=a.id)
+        c = create_organisation(None, code=ORG_C, name="Sở Tài chính", abbreviation="STC", parent_id=a.id)
+        for key, org in (("a", a), ("b", b), ("c", c)):
+            world.orgs[key] = org.id
+            unit = create_unit(None, org.id, "Văn phòng")
+            for role in ("clerk", "specialist", "leader", "archivist", "admin"):
+                user = create_user(
+                    None,
+                    org.id,
+                    {
+                        "username": f"{role}_{key}",
+                        "full_name": f"Người {role} {key.upper()}",
+                        "position": role,
+                        "roles": [role],
+                        "password": PASSWORD,
+                        "unit_id": unit.id,
+                    },
+                )
+                world.users[f"{role}_{key}"] = user.id
+        db.session.commit()
+    return world
+
+
+@lru_cache(maxsize=16)
+def make_pdf(subject: str = "Công văn thử nghiệm", pages: int = 1) -> bytes:
+    from app.documents.rendering import DocumentLayout, render_document
+
+    return render_document(
+        DocumentLayout(
+            organisation="Sở Công Thương",
+            parent_organisation="UBND tỉnh Thử Nghiệm",
+            number_line="Số: 15/SCT-VP",
+            place="Thử Nghiệm",
+            issued_on=date(2026, 11, 2),
+            type_name="Công văn",
+            subject=subject,
+            body=["Nội dung văn bản thử nghiệm có dấu tiếng Việt: Quyết định, đồng ý, hỏa tốc."],
+            signer_position="Giám đốc",
+            signer_name="Nguyễn Văn An",
+            recipients=["Như trên", "Lưu: VT"],
+        ),
+        pages=pages,
+    )
+
+
+def incoming_fields(**changes: Any) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        "direction": "incoming",
+        "document_type": "CV",
+        "number": "15",
+        "notation": "SCT-VP",
+        "issuer": "Sở Công Thương",
+        "issued_on": "2026-11-02",
+        "subject": "V/v báo cáo tình hình thực hiện kế hoạch năm 2026",
+        "signer_name": "Nguyễn Văn An",
+        "signer_position": "Giám đốc",
+        "urgency": "normal",
+        "secrecy": "normal",
+    }
+    fields.update(changes)
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+class ApiClient:
+    """A Flask test client that sends a bearer token on every request."""
+
+    def __init__(self, client: FlaskClient, token: str) -> None:
+        self.client = client
+        self.token = token
+
+    @classmethod
+    def login(cls, app: Flask, username: str, password: str) -> ApiClient:
+        client = app.test_client()
+        response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 201, response.get_json()
+        return cls(client, response.get_json()["token"])
+
+    def _headers(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        headers = dict(kwargs.pop("headers", {}) or {})
+        headers.setdefault("Authorization", f"Bearer {self.token}")
+        return headers
+
+    def get(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.get(url, headers=self._headers(kwargs), **kwargs)
+
+    def post(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.post(url, headers=self._headers(kwargs), **kwargs)
+
+    def patch(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.patch(url, headers=self._headers(kwargs), **kwargs)
+
+    def delete(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.delete(url, headers=self._headers(kwargs), **kwargs)
+
+    def register(self, pdf: bytes | None = None, filename: str = "van-ban.pdf", attachments: list | None = None,
+                 **fields: Any) -> TestResponse:  # fmt: skip
+        data: dict[str, Any] = incoming_fields(**fields)
+        if pdf is not None:
+            data["file"] = (io.BytesIO(pdf), filename)
+        if attachments:
+            data["attachments"] = [(io.BytesIO(content), name) for name, content in attachments]
+        return self.post("/api/v1/documents", data=data, content_type="multipart/form-data")
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)
+
+
+def web_login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestResponse:
+    page = client.get("/login")
+    token = csrf_token_from(page.get_data(as_text=True))
+    return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
