@@ -1,2 +1,265 @@
-def build_spec() -> dict:
-    return {}
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json.
+
+Input schemas come from the same pydantic models that validate requests, so the description cannot
+drift from what the API accepts; a test checks that every API route is described.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .documents.schemas import DocumentPatch, DocumentQuery, DraftInput, IncomingInput
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _json(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"content": {"application/json": {"schema": schema}}}
+
+
+ERRORS = {
+    "401": {"description": "Not logged in, or the token is invalid, expired or revoked", **_json(_ref("Error"))},
+    "403": {"description": "Not allowed for this user's roles", **_json(_ref("Error"))},
+    "404": {"description": "No such object in the user's organisation", **_json(_ref("Error"))},
+    "422": {"description": "Missing or invalid fields; `error.fields` names each", **_json(_ref("Error"))},
+    "503": {"description": "A dependency (the file store) is not answering; nothing was saved", **_json(_ref("Error"))},
+}
+
+
+def _errors(*codes: str) -> dict[str, Any]:
+    return {code: ERRORS[code] for code in codes}
+
+
+def _query_parameters() -> list[dict[str, Any]]:
+    schema = DocumentQuery.model_json_schema()
+    return [
+        {"name": name, "in": "query", "required": False, "schema": prop} for name, prop in schema["properties"].items()
+    ]
+
+
+def _id(name: str) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "schema": {"type": "integer"}}
+
+
+def _multipart_document() -> dict[str, Any]:
+    incoming = IncomingInput.model_json_schema(ref_template="#/components/schemas/{model}")
+    properties = {
+        "direction": {"type": "string", "enum": ["incoming", "outgoing"]},
+        "file": {"type": "string", "format": "binary", "description": "The main file: a PDF"},
+        "attachments": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        **incoming["properties"],
+    }
+    return {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["direction", "file", "document_type", "subject"],
+                    "properties": properties,
+                    "description": "Fields of IncomingInput (direction=incoming) or DraftInput (outgoing).",
+                }
+            }
+        },
+    }
+
+
+def _components() -> dict[str, Any]:
+    schemas: dict[str, Any] = {}
+    for model in (IncomingInput, DraftInput, DocumentPatch):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
+    schemas["Error"] = {
+        "type": "object",
+        "required": ["error"],
+        "properties": {
+            "error": {
+                "type": "object",
+                "required": ["code", "message"],
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string", "description": "In the reader's language"},
+                    "fields": {"type": "object", "additionalProperties": {"type": "string"}},
+                },
+            }
+        },
+    }
+    schemas["File"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "role": {"type": "string", "enum": ["main", "attachment"]},
+            "version": {"type": "integer"},
+            "filename": {"type": "string"},
+            "content_type": {"type": "string"},
+            "size": {"type": "integer"},
+            "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "url": {"type": "string"},
+        },
+    }
+    text = {"type": ["string", "null"]}
+    day = {"type": ["string", "null"], "format": "date"}
+    schemas["Document"] = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "direction": {"type": "string", "enum": ["incoming", "outgoing"]},
+            "status": {"type": "string"},
+            "organisation": {"type": "object"},
+            "document_type": {"type": "string"},
+            **{name: text for name in ("number", "notation", "issuer", "issuer_code", "place", "signer_name",
+                                       "signer_position", "recipients", "notes", "channel")},
+            "subject": {"type": "string"},
+            "issued_on": day,
+            "received_on": day,
+            "due_on": day,
+            "urgency": {"type": "string", "enum": ["normal", "urgent", "very_urgent", "express"]},
+            "secrecy": {"type": "string", "enum": ["normal", "confidential", "secret", "top_secret"]},
+            "page_count": {"type": ["integer", "null"]},
+            "register_number": {"type": ["integer", "null"], "description": "Số đến / số đi in this year's register"},
+            "register_year": {"type": ["integer", "null"]},
+            "created_by": {"type": "string"},
+            "created_at": {"type": "string", "format": "date-time"},
+            "updated_at": {"type": "string", "format": "date-time"},
+            "files": {"type": "array", "items": _ref("File")},
+        },
+    }  # fmt: skip
+    schemas["DocumentList"] = {
+        "type": "object",
+        "properties": {
+            "items": {"type": "array", "items": _ref("Document")},
+            "total": {"type": "integer"},
+            "page": {"type": "integer"},
+            "per_page": {"type": "integer"},
+        },
+    }
+    return {
+        "schemas": schemas,
+        "securitySchemes": {
+            "bearer": {"type": "http", "scheme": "bearer", "description": "From POST /api/v1/auth/token"},
+            "session": {
+                "type": "apiKey",
+                "in": "cookie",
+                "name": "session",
+                "description": "The web session; changes also need the X-CSRFToken header",
+            },
+        },
+    }
+
+
+def build_spec() -> dict[str, Any]:
+    doc_id = _id("document_id")
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "E-office API",
+            "version": "1",
+            "description": "Documents, registers and files of the caller's organisation. Errors are "
+            '`{"error": {"code", "message", "fields"?}}`.',
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}, {"session": []}],
+        "components": _components(),
+        "paths": {
+            "/health": {
+                "get": {
+                    "summary": "State of the database and the file store",
+                    "security": [],
+                    "responses": {"200": {"description": "Both answer"}, "503": {"description": "One is down"}},
+                }
+            },
+            "/openapi.json": {
+                "get": {"summary": "This description", "security": [], "responses": {"200": {"description": "OK"}}}
+            },
+            "/auth/token": {
+                "post": {
+                    "summary": "Get a bearer token with a username and password",
+                    "security": [],
+                    "requestBody": _json({
+                        "type": "object",
+                        "required": ["username", "password"],
+                        "properties": {"username": {"type": "string"}, "password": {"type": "string"},
+                                       "name": {"type": "string"}},
+                    }),
+                    "responses": {
+                        "201": {"description": "The token (shown once)", **_json({
+                            "type": "object", "properties": {"token": {"type": "string"}, "id": {"type": "integer"},
+                                                             "expires_at": {"type": "string"}}})},
+                        "401": ERRORS["401"],
+                        "422": ERRORS["422"],
+                    },
+                },
+                "delete": {"summary": "Revoke the token this request carries",
+                           "responses": {"204": {"description": "Revoked"}, **_errors("401")}},
+            },
+            "/auth/tokens": {"get": {"summary": "The caller's tokens", "responses": {"200": {"description": "OK"}}}},
+            "/auth/tokens/{token_id}": {
+                "delete": {"summary": "Revoke one of the caller's tokens", "parameters": [_id("token_id")],
+                           "responses": {"204": {"description": "Revoked"}, **_errors("401", "404")}}
+            },
+            "/me": {"get": {"summary": "The caller: name, roles, organisation",
+                            "responses": {"200": {"description": "OK"}}}},
+            "/documents": {
+                "get": {
+                    "summary": "Documents of the caller's organisation, newest first, with filters",
+                    "parameters": _query_parameters(),
+                    "responses": {"200": {"description": "A page", **_json(_ref("DocumentList"))},
+                                  **_errors("401", "422")},
+                },
+                "post": {
+                    "summary": "Register an incoming document (clerk) or create an outgoing draft",
+                    "requestBody": _multipart_document(),
+                    "responses": {
+                        "201": {"description": "Created", **_json(_ref("Document"))},
+                        "409": {"description": "Looks already registered (`error.existing_id`); send "
+                                "confirm_duplicate=true to register anyway", **_json(_ref("Error"))},
+                        "413": {"description": "Larger than MAX_UPLOAD_MB", **_json(_ref("Error"))},
+                        **_errors("401", "403", "422", "503"),
+                    },
+                },
+            },
+            "/documents/{document_id}": {
+                "get": {"summary": "One document", "parameters": [doc_id],
+                        "responses": {"200": {"description": "OK", **_json(_ref("Document"))},
+                                      **_errors("401", "404")}},
+                "patch": {
+                    "summary": "Change metadata; each change is kept in the history",
+                    "parameters": [doc_id],
+                    "requestBody": _json(_ref("DocumentPatch")),
+                    "responses": {"200": {"description": "Changed", **_json(_ref("Document"))},
+                                  "409": {"description": "Not in a state that allows it", **_json(_ref("Error"))},
+                                  **_errors("401", "403", "404", "422")},
+                },
+            },
+            "/documents/{document_id}/history": {
+                "get": {"summary": "Metadata changes, newest first", "parameters": [doc_id],
+                        "responses": {"200": {"description": "OK"}, **_errors("401", "404")}}
+            },
+            "/documents/{document_id}/attachments": {
+                "post": {"summary": "Add an attachment", "parameters": [doc_id],
+                         "requestBody": {"content": {"multipart/form-data": {"schema": {
+                             "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
+                         "responses": {"201": {"description": "Added", **_json(_ref("File"))},
+                                       **_errors("401", "403", "404", "422", "503")}}
+            },
+            "/documents/{document_id}/grants": {
+                "post": {"summary": "Let a colleague read a secret document", "parameters": [doc_id],
+                         "requestBody": _json({"type": "object", "required": ["user_id"],
+                                               "properties": {"user_id": {"type": "integer"}}}),
+                         "responses": {"201": {"description": "Granted"}, **_errors("401", "403", "404", "422")}}
+            },
+            "/documents/{document_id}/files/{file_id}": {
+                "get": {
+                    "summary": "A file's bytes, re-hashed against their SHA-256 before they are sent",
+                    "parameters": [doc_id, _id("file_id")],
+                    "responses": {"200": {"description": "The bytes; X-Content-SHA256 carries the hash",
+                                          "content": {"application/octet-stream": {}}},
+                                  **_errors("401", "404", "503")},
+                }
+            },
+        },
+    }  # fmt: skip

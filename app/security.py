@@ -59,12 +59,17 @@ def init_security(app: Flask) -> None:
                 raise Unauthorized("The token is invalid, expired or revoked.")
             g._login_user = user  # Flask-Login reads the current user from here
             g.auth_by_token = True
-        elif api and request.method not in {"GET", "HEAD", "OPTIONS"} and not is_public(request.endpoint):
-            csrf.protect()  # cookie sessions on the API need the CSRF header, like the forms
         if not is_public(request.endpoint) and not current_user.is_authenticated:
             if api:
                 raise Unauthorized()
             return redirect(url_for("auth.login", next=request.full_path if request.args else request.path))
+        if (
+            api
+            and token is None
+            and request.method not in {"GET", "HEAD", "OPTIONS"}
+            and not is_public(request.endpoint)
+        ):
+            csrf.protect()  # cookie sessions on the API need the CSRF header, like the forms
         if current_user.is_authenticated:
             set_scope(db.session(), current_user.organisation_id)
         return None
