@@ -111,8 +111,21 @@ def _components() -> dict[str, Any]:
             "status": {"type": "string"},
             "organisation": {"type": "object"},
             "document_type": {"type": "string"},
-            **{name: text for name in ("number", "notation", "issuer", "issuer_code", "place", "signer_name",
-                                       "signer_position", "recipients", "notes", "channel")},
+            **{
+                name: text
+                for name in (
+                    "number",
+                    "notation",
+                    "issuer",
+                    "issuer_code",
+                    "place",
+                    "signer_name",
+                    "signer_position",
+                    "recipients",
+                    "notes",
+                    "channel",
+                )
+            },
             "subject": {"type": "string"},
             "issued_on": day,
             "received_on": day,
@@ -127,7 +140,7 @@ def _components() -> dict[str, Any]:
             "updated_at": {"type": "string", "format": "date-time"},
             "files": {"type": "array", "items": _ref("File")},
         },
-    }  # fmt: skip
+    }
     schemas["DocumentList"] = {
         "type": "object",
         "properties": {
@@ -179,87 +192,141 @@ def build_spec() -> dict[str, Any]:
                 "post": {
                     "summary": "Get a bearer token with a username and password",
                     "security": [],
-                    "requestBody": _json({
-                        "type": "object",
-                        "required": ["username", "password"],
-                        "properties": {"username": {"type": "string"}, "password": {"type": "string"},
-                                       "name": {"type": "string"}},
-                    }),
+                    "requestBody": _json(
+                        {
+                            "type": "object",
+                            "required": ["username", "password"],
+                            "properties": {
+                                "username": {"type": "string"},
+                                "password": {"type": "string"},
+                                "name": {"type": "string"},
+                            },
+                        }
+                    ),
                     "responses": {
-                        "201": {"description": "The token (shown once)", **_json({
-                            "type": "object", "properties": {"token": {"type": "string"}, "id": {"type": "integer"},
-                                                             "expires_at": {"type": "string"}}})},
+                        "201": {
+                            "description": "The token (shown once)",
+                            **_json(
+                                {
+                                    "type": "object",
+                                    "properties": {
+                                        "token": {"type": "string"},
+                                        "id": {"type": "integer"},
+                                        "expires_at": {"type": "string"},
+                                    },
+                                }
+                            ),
+                        },
                         "401": ERRORS["401"],
                         "422": ERRORS["422"],
                     },
                 },
-                "delete": {"summary": "Revoke the token this request carries",
-                           "responses": {"204": {"description": "Revoked"}, **_errors("401")}},
+                "delete": {
+                    "summary": "Revoke the token this request carries",
+                    "responses": {"204": {"description": "Revoked"}, **_errors("401")},
+                },
             },
             "/auth/tokens": {"get": {"summary": "The caller's tokens", "responses": {"200": {"description": "OK"}}}},
             "/auth/tokens/{token_id}": {
-                "delete": {"summary": "Revoke one of the caller's tokens", "parameters": [_id("token_id")],
-                           "responses": {"204": {"description": "Revoked"}, **_errors("401", "404")}}
+                "delete": {
+                    "summary": "Revoke one of the caller's tokens",
+                    "parameters": [_id("token_id")],
+                    "responses": {"204": {"description": "Revoked"}, **_errors("401", "404")},
+                }
             },
-            "/me": {"get": {"summary": "The caller: name, roles, organisation",
-                            "responses": {"200": {"description": "OK"}}}},
+            "/me": {
+                "get": {"summary": "The caller: name, roles, organisation", "responses": {"200": {"description": "OK"}}}
+            },
             "/documents": {
                 "get": {
                     "summary": "Documents of the caller's organisation, newest first, with filters",
                     "parameters": _query_parameters(),
-                    "responses": {"200": {"description": "A page", **_json(_ref("DocumentList"))},
-                                  **_errors("401", "422")},
+                    "responses": {
+                        "200": {"description": "A page", **_json(_ref("DocumentList"))},
+                        **_errors("401", "422"),
+                    },
                 },
                 "post": {
                     "summary": "Register an incoming document (clerk) or create an outgoing draft",
                     "requestBody": _multipart_document(),
                     "responses": {
                         "201": {"description": "Created", **_json(_ref("Document"))},
-                        "409": {"description": "Looks already registered (`error.existing_id`); send "
-                                "confirm_duplicate=true to register anyway", **_json(_ref("Error"))},
+                        "409": {
+                            "description": "Looks already registered (`error.existing_id`); send "
+                            "confirm_duplicate=true to register anyway",
+                            **_json(_ref("Error")),
+                        },
                         "413": {"description": "Larger than MAX_UPLOAD_MB", **_json(_ref("Error"))},
                         **_errors("401", "403", "422", "503"),
                     },
                 },
             },
             "/documents/{document_id}": {
-                "get": {"summary": "One document", "parameters": [doc_id],
-                        "responses": {"200": {"description": "OK", **_json(_ref("Document"))},
-                                      **_errors("401", "404")}},
+                "get": {
+                    "summary": "One document",
+                    "parameters": [doc_id],
+                    "responses": {"200": {"description": "OK", **_json(_ref("Document"))}, **_errors("401", "404")},
+                },
                 "patch": {
                     "summary": "Change metadata; each change is kept in the history",
                     "parameters": [doc_id],
                     "requestBody": _json(_ref("DocumentPatch")),
-                    "responses": {"200": {"description": "Changed", **_json(_ref("Document"))},
-                                  "409": {"description": "Not in a state that allows it", **_json(_ref("Error"))},
-                                  **_errors("401", "403", "404", "422")},
+                    "responses": {
+                        "200": {"description": "Changed", **_json(_ref("Document"))},
+                        "409": {"description": "Not in a state that allows it", **_json(_ref("Error"))},
+                        **_errors("401", "403", "404", "422"),
+                    },
                 },
             },
             "/documents/{document_id}/history": {
-                "get": {"summary": "Metadata changes, newest first", "parameters": [doc_id],
-                        "responses": {"200": {"description": "OK"}, **_errors("401", "404")}}
+                "get": {
+                    "summary": "Metadata changes, newest first",
+                    "parameters": [doc_id],
+                    "responses": {"200": {"description": "OK"}, **_errors("401", "404")},
+                }
             },
             "/documents/{document_id}/attachments": {
-                "post": {"summary": "Add an attachment", "parameters": [doc_id],
-                         "requestBody": {"content": {"multipart/form-data": {"schema": {
-                             "type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}}}},
-                         "responses": {"201": {"description": "Added", **_json(_ref("File"))},
-                                       **_errors("401", "403", "404", "422", "503")}}
+                "post": {
+                    "summary": "Add an attachment",
+                    "parameters": [doc_id],
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"file": {"type": "string", "format": "binary"}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {
+                        "201": {"description": "Added", **_json(_ref("File"))},
+                        **_errors("401", "403", "404", "422", "503"),
+                    },
+                }
             },
             "/documents/{document_id}/grants": {
-                "post": {"summary": "Let a colleague read a secret document", "parameters": [doc_id],
-                         "requestBody": _json({"type": "object", "required": ["user_id"],
-                                               "properties": {"user_id": {"type": "integer"}}}),
-                         "responses": {"201": {"description": "Granted"}, **_errors("401", "403", "404", "422")}}
+                "post": {
+                    "summary": "Let a colleague read a secret document",
+                    "parameters": [doc_id],
+                    "requestBody": _json(
+                        {"type": "object", "required": ["user_id"], "properties": {"user_id": {"type": "integer"}}}
+                    ),
+                    "responses": {"201": {"description": "Granted"}, **_errors("401", "403", "404", "422")},
+                }
             },
             "/documents/{document_id}/files/{file_id}": {
                 "get": {
                     "summary": "A file's bytes, re-hashed against their SHA-256 before they are sent",
                     "parameters": [doc_id, _id("file_id")],
-                    "responses": {"200": {"description": "The bytes; X-Content-SHA256 carries the hash",
-                                          "content": {"application/octet-stream": {}}},
-                                  **_errors("401", "404", "503")},
+                    "responses": {
+                        "200": {
+                            "description": "The bytes; X-Content-SHA256 carries the hash",
+                            "content": {"application/octet-stream": {}},
+                        },
+                        **_errors("401", "404", "503"),
+                    },
                 }
             },
         },
-    }  # fmt: skip
+    }

@@ -82,7 +82,7 @@ def _message(error: dict[str, Any]) -> str:
     ctx = error.get("ctx") or {}
     if kind == "missing":
         return gettext("Required.")
-    if kind in {"string_too_long"}:
+    if kind in {"string_too_long", "too_long"}:
         return gettext("At most %(n)s characters.", n=ctx.get("max_length"))
     if kind in {"string_too_short"}:
         return gettext("Required.")

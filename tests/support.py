@@ -128,8 +128,9 @@ class ApiClient:
     def delete(self, url: str, **kwargs: Any) -> TestResponse:
         return self.client.delete(url, headers=self._headers(kwargs), **kwargs)
 
-    def register(self, pdf: bytes | None = None, filename: str = "van-ban.pdf", attachments: list | None = None,
-                 **fields: Any) -> TestResponse:  # fmt: skip
+    def register(
+        self, pdf: bytes | None = None, filename: str = "van-ban.pdf", attachments: list | None = None, **fields: Any
+    ) -> TestResponse:
         data: dict[str, Any] = incoming_fields(**fields)
         if pdf is not None:
             data["file"] = (io.BytesIO(pdf), filename)

@@ -11,8 +11,9 @@ from flask import Flask
 
 
 def _example_url(rule) -> str:  # type: ignore[no-untyped-def]
-    return re.sub(r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: "1" if "id" in m.group(1) or m.group(1) == "year" else "x",
-                  rule.rule)  # fmt: skip
+    return re.sub(
+        r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: "1" if "id" in m.group(1) or m.group(1) == "year" else "x", rule.rule
+    )
 
 
 def test_every_route_requires_login_unless_marked_public(app: Flask) -> None:

@@ -20,8 +20,15 @@ def test_registering_returns_the_document_with_its_number_and_file_hashes(api) -
     assert doc["page_count"] == 1
     assert doc["received_on"]  # today, by default
     main, attachment = doc["files"]
-    assert main == {**main, "role": "main", "version": 1, "content_type": "application/pdf", "size": len(pdf),
-                    "sha256": hashlib.sha256(pdf).hexdigest(), "filename": "van-ban.pdf"}  # fmt: skip
+    assert main == {
+        **main,
+        "role": "main",
+        "version": 1,
+        "content_type": "application/pdf",
+        "size": len(pdf),
+        "sha256": hashlib.sha256(pdf).hexdigest(),
+        "filename": "van-ban.pdf",
+    }
     assert attachment["role"] == "attachment"
     assert attachment["filename"] == "Phụ lục 1.docx"
     assert attachment["content_type"].endswith("wordprocessingml.document")
@@ -41,10 +48,17 @@ def test_a_download_gives_back_exactly_the_stored_bytes(api) -> None:  # type: i
 
 
 def test_a_specialist_creates_an_outgoing_draft_without_a_number(api) -> None:  # type: ignore[no-untyped-def]
-    response = api("specialist_a").post("/api/v1/documents", content_type="multipart/form-data", data={
-        "direction": "outgoing", "document_type": "QĐ", "notation": "QĐ-UBND",
-        "subject": "Về việc ban hành quy chế", "file": (io.BytesIO(make_pdf()), "du-thao.pdf"),
-    })  # fmt: skip
+    response = api("specialist_a").post(
+        "/api/v1/documents",
+        content_type="multipart/form-data",
+        data={
+            "direction": "outgoing",
+            "document_type": "QĐ",
+            "notation": "QĐ-UBND",
+            "subject": "Về việc ban hành quy chế",
+            "file": (io.BytesIO(make_pdf()), "du-thao.pdf"),
+        },
+    )
     assert response.status_code == 201, response.get_json()
     doc = response.get_json()
     assert doc["direction"] == "outgoing"
@@ -71,8 +85,9 @@ def test_the_same_document_twice_is_refused_with_the_existing_id_until_confirmed
     assert error["code"] == "duplicate_document"
     assert error["existing_id"] == first["id"]
     assert clerk.get("/api/v1/documents").get_json()["total"] == 1
-    confirmed = clerk.register(make_pdf(), number="5", notation="BNV-CCVC", issuer="Bộ Nội vụ",
-                               confirm_duplicate="true")  # fmt: skip
+    confirmed = clerk.register(
+        make_pdf(), number="5", notation="BNV-CCVC", issuer="Bộ Nội vụ", confirm_duplicate="true"
+    )
     assert confirmed.status_code == 201
     assert confirmed.get_json()["register_number"] == 2
     other_issuer = clerk.register(make_pdf(), number="5", notation="BNV-CCVC", issuer="Bộ Tài chính")
@@ -81,12 +96,32 @@ def test_the_same_document_twice_is_refused_with_the_existing_id_until_confirmed
 
 def test_the_list_filters_and_pages(api) -> None:  # type: ignore[no-untyped-def]
     clerk = api("clerk_a")
-    clerk.register(make_pdf(), number="1", document_type="QĐ", subject="Quyết định về đất đai", urgency="express",
-                   issuer="Bộ Tài nguyên", issued_on="2026-01-15")  # fmt: skip
-    clerk.register(make_pdf(), number="2", document_type="CV", subject="Công văn về đường bộ", issuer="Sở Giao thông",
-                   issued_on="2026-03-01")  # fmt: skip
-    clerk.register(make_pdf(), number="3", document_type="TB", subject="Thông báo lịch họp", secrecy="confidential",
-                   issuer="Văn phòng", issued_on="2026-06-01")  # fmt: skip
+    clerk.register(
+        make_pdf(),
+        number="1",
+        document_type="QĐ",
+        subject="Quyết định về đất đai",
+        urgency="express",
+        issuer="Bộ Tài nguyên",
+        issued_on="2026-01-15",
+    )
+    clerk.register(
+        make_pdf(),
+        number="2",
+        document_type="CV",
+        subject="Công văn về đường bộ",
+        issuer="Sở Giao thông",
+        issued_on="2026-03-01",
+    )
+    clerk.register(
+        make_pdf(),
+        number="3",
+        document_type="TB",
+        subject="Thông báo lịch họp",
+        secrecy="confidential",
+        issuer="Văn phòng",
+        issued_on="2026-06-01",
+    )
 
     def ids(query: str) -> list[str]:
         body = clerk.get(f"/api/v1/documents?{query}").get_json()
@@ -211,8 +246,11 @@ def test_a_secret_document_is_read_only_by_those_granted(api, world) -> None:  #
 def test_attachments_can_be_added_later(api) -> None:  # type: ignore[no-untyped-def]
     clerk = api("clerk_a")
     doc = clerk.register(make_pdf()).get_json()
-    response = clerk.post(f"/api/v1/documents/{doc['id']}/attachments", content_type="multipart/form-data",
-                          data={"file": (io.BytesIO(b"a,b\n1,2\n"), "bảng số liệu.csv")})  # fmt: skip
+    response = clerk.post(
+        f"/api/v1/documents/{doc['id']}/attachments",
+        content_type="multipart/form-data",
+        data={"file": (io.BytesIO(b"a,b\n1,2\n"), "bảng số liệu.csv")},
+    )
     assert response.status_code == 201
     assert response.get_json()["content_type"] == "text/csv"
     files = clerk.get(f"/api/v1/documents/{doc['id']}").get_json()["files"]

@@ -112,7 +112,7 @@ def test_clerks_registering_at_the_same_moment_never_share_or_skip_a_number(app,
                 with app.app_context():
                     _register(app, "clerk_a", number=f"{index}-{n}", notation="CONC")
                     db.session.commit()
-        except BaseException as err:  # noqa: BLE001 - reported below
+        except BaseException as err:
             errors.append(err)
 
     threads = [threading.Thread(target=clerk, args=(i,)) for i in range(threads_count)]
