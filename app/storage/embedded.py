@@ -50,6 +50,15 @@ def free_port_pair() -> int:
     raise RuntimeError("no free port pair found")
 
 
+def _alive(pid: int) -> bool:
+    """Running, and not a zombie waiting for a parent that no longer exists to reap it."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
 @dataclass
 class Ports:
     s3: int
@@ -115,14 +124,39 @@ class EmbeddedS3:
             "-master.telemetry=false",
         ]
 
+    @property
+    def pid_path(self) -> Path:
+        return self.data_dir / "weed.pid"
+
+    def _stop_leftover(self) -> None:
+        """Stop a store left running on this data directory by a run that was killed (kill -9, a closed terminal)."""
+        try:
+            pid = int(self.pid_path.read_text().strip())
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")
+        except (OSError, ValueError):
+            return
+        if "mini" not in cmdline or f"-dir={self.data_dir}" not in cmdline:
+            return
+        try:
+            os.killpg(pid, signal.SIGINT)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and _alive(pid):
+            time.sleep(0.2)
+        if _alive(pid):
+            os.killpg(pid, signal.SIGKILL)
+            time.sleep(0.5)
+
     def start(self, timeout: float = 90.0) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        self._stop_leftover()
         busy = [port for port in self.ports.all() if not port_free(port)]
         if busy:
             raise RuntimeError(
                 f"cannot start the embedded store: port(s) {busy} on 127.0.0.1 are taken "
                 "(another `make run`? set S3_EMBEDDED_PORT and friends, or S3_ENDPOINT for an external store)"
             )
-        self.data_dir.mkdir(parents=True, exist_ok=True)
         # The store re-reads its own saved flags; drop them so the ports asked for now are the ones used.
         (self.data_dir / "mini.options").unlink(missing_ok=True)
         env = dict(os.environ, AWS_ACCESS_KEY_ID=self.access_key, AWS_SECRET_ACCESS_KEY=self.secret_key)
@@ -137,6 +171,7 @@ class EmbeddedS3:
             start_new_session=True,
         )
         log.close()
+        self.pid_path.write_text(str(self.process.pid))
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float) -> None:
@@ -168,6 +203,7 @@ class EmbeddedS3:
             proc.wait()
         except ProcessLookupError:
             pass
+        self.pid_path.unlink(missing_ok=True)
         # Its ports are released only once every child is gone.
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and not all(port_free(p) for p in (self.ports.s3, self.ports.master)):
