@@ -19,7 +19,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 	@touch $(STAMP)
 
 app/translations/%/LC_MESSAGES/messages.mo: app/translations/%/LC_MESSAGES/messages.po $(STAMP)
-	@$(VENV)/bin/pybabel compile --use-fuzzy -i $< -o $@ >/dev/null
+	@$(VENV)/bin/pybabel -q compile -i $< -o $@
 
 run: install
 	$(PY) -m app.devserver
@@ -41,8 +41,13 @@ format: install
 
 # Refresh the message catalogues after changing user-facing text.
 translations: install
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o app/translations/messages.pot . >/dev/null
-	$(VENV)/bin/pybabel update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	@mkdir -p app/translations
+	$(VENV)/bin/pybabel -q extract -F babel.cfg -k _l -k lazy_gettext --project eoffice --version 0.1.0 \
+		--copyright-holder "e-office" -o app/translations/messages.pot .
+	@test -f app/translations/vi/LC_MESSAGES/messages.po || \
+		$(VENV)/bin/pybabel -q init -i app/translations/messages.pot -d app/translations -l vi
+	$(VENV)/bin/pybabel -q update -i app/translations/messages.pot -d app/translations --no-fuzzy-matching
+	$(MAKE) --no-print-directory install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

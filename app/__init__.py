@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, session
+from flask import Flask, has_request_context, request, session
 from flask_login import current_user
 
 from config import Config, load_config
@@ -23,6 +23,9 @@ def _select_locale() -> str:
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    if request.path.startswith("/api/") and request.accept_languages:
+        # API clients say what they read; browsers do not decide it, since many run in English.
+        return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -58,7 +59,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-db = SQLAlchemy(model_class=Base)
+# Objects stay readable after a commit: a request ends its short authentication transaction early
+# (see app/security.py) and goes on using the user it loaded without reading it again.
+db = SQLAlchemy(model_class=Base, session_options={"expire_on_commit": False})
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
@@ -79,16 +82,36 @@ def _sqlite_on_connect(dbapi_connection: object, _record: object) -> None:
     cursor.close()
 
 
+SQLITE_LOCK_WAIT_SECONDS = 30.0
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin_immediate(conn: sa.Connection) -> None:
-    """SQLite: take the write lock at BEGIN.
+    """SQLite: take the write lock at BEGIN, waiting for it in short steps.
 
     A deferred transaction that reads and then writes fails at once with "database is locked" when
-    another writer committed in between; BEGIN IMMEDIATE makes writers queue on busy_timeout instead,
-    which is what keeps register numbers gap-free under concurrent clerks.
+    another writer committed in between; BEGIN IMMEDIATE makes writers queue instead, which is what keeps
+    register numbers gap-free under concurrent clerks. SQLite's own busy handler sleeps in steps of up to
+    100 ms, which leaves the other workers idle long after the lock is free; this loop looks again
+    every millisecond or so.
     """
-    if conn.dialect.name == "sqlite":
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    if conn.dialect.name != "sqlite":
+        return
+    conn.exec_driver_sql("PRAGMA busy_timeout=0")
+    deadline = time.monotonic() + SQLITE_LOCK_WAIT_SECONDS
+    delay = 0.0005
+    try:
+        while True:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except sa.exc.OperationalError as err:
+                if "locked" not in str(err) or time.monotonic() > deadline:
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.004)
+    finally:
+        conn.exec_driver_sql("PRAGMA busy_timeout=30000")
 
 
 def insert_or_ignore(table: sa.Table, values: dict) -> sa.Executable:

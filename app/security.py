@@ -6,6 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, current_app, g, redirect, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from .auth.models import User
@@ -56,7 +57,7 @@ def init_security(app: Flask) -> None:
         if token is not None:
             user = user_for_token(token)
             if user is None:
-                raise Unauthorized("The token is invalid, expired or revoked.")
+                raise Unauthorized(gettext("The token is invalid, expired or revoked."))
             g._login_user = user  # Flask-Login reads the current user from here
             g.auth_by_token = True
         if not is_public(request.endpoint) and not current_user.is_authenticated:
@@ -72,6 +73,10 @@ def init_security(app: Flask) -> None:
             csrf.protect()  # cookie sessions on the API need the CSRF header, like the forms
         if current_user.is_authenticated:
             set_scope(db.session(), current_user.organisation_id)
+        # End the transaction that found the user now. On SQLite every transaction holds the write lock
+        # (BEGIN IMMEDIATE); the view's own transaction then starts only when it first touches the
+        # database, after it has parsed the upload and put the files in the store.
+        db.session.commit()
         return None
 
     @app.after_request

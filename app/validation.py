@@ -8,7 +8,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
 from flask_babel import gettext
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
 from .errors import InvalidInput
 
@@ -74,6 +74,21 @@ OptionalLine = Annotated[Line | None, BeforeValidator(_empty_to_none)]
 OptionalText = Annotated[Text | None, BeforeValidator(_empty_to_none)]
 OptionalDate = Annotated[date | None, BeforeValidator(_parse_date)]
 OptionalInt = Annotated[int | None, BeforeValidator(_empty_to_none)]
+
+
+def opt_line(max_length: int) -> Any:
+    """An optional one-line text of at most `max_length` characters; empty means None."""
+    return Annotated[Annotated[Line, Field(max_length=max_length)] | None, BeforeValidator(_empty_to_none)]
+
+
+def opt_text(max_length: int) -> Any:
+    return Annotated[Annotated[Text, Field(max_length=max_length)] | None, BeforeValidator(_empty_to_none)]
+
+
+def opt_int(ge: int, le: int) -> Any:
+    return Annotated[Annotated[int, Field(ge=ge, le=le)] | None, BeforeValidator(_empty_to_none)]
+
+
 Flag = Annotated[bool, BeforeValidator(_parse_bool)]
 
 

@@ -114,6 +114,7 @@ class ApiClient:
     def _headers(self, kwargs: dict[str, Any]) -> dict[str, Any]:
         headers = dict(kwargs.pop("headers", {}) or {})
         headers.setdefault("Authorization", f"Bearer {self.token}")
+        headers.setdefault("Accept-Language", "en")  # assertions read the English messages
         return headers
 
     def get(self, url: str, **kwargs: Any) -> TestResponse:
@@ -145,7 +146,13 @@ def csrf_token_from(html: str) -> str:
     return match.group(1)
 
 
-def web_login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestResponse:
+def web_login(client: FlaskClient, username: str, password: str = PASSWORD, lang: str | None = "en") -> TestResponse:
+    """Log in through the form, in English unless told otherwise (assertions read the English text).
+
+    `lang=None` leaves the language alone: the account's own choice, or Vietnamese.
+    """
+    if lang:
+        client.get(f"/lang/{lang}")
     page = client.get("/login")
     token = csrf_token_from(page.get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})

@@ -45,15 +45,15 @@ def event_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_head() -> AuditChainHead:
-    db.session.execute(insert_or_ignore(AuditChainHead.__table__, {"id": 1, "last_seq": 0, "last_hash": GENESIS}))
-    head = db.session.scalars(
-        sa.select(AuditChainHead)
-        .where(AuditChainHead.id == 1)
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    ).one()
-    return head
+def _lock_head() -> tuple[int, str]:
+    """Lock the chain's head row until the transaction ends (created on first use); its last seq and hash."""
+    head = AuditChainHead.__table__
+    locked = sa.select(head.c.last_seq, head.c.last_hash).where(head.c.id == 1).with_for_update()
+    row = db.session.execute(locked).one_or_none()
+    if row is None:
+        db.session.execute(insert_or_ignore(head, {"id": 1, "last_seq": 0, "last_hash": GENESIS}))
+        row = db.session.execute(locked).one()
+    return row.last_seq, row.last_hash
 
 
 def record(
@@ -63,16 +63,16 @@ def record(
     organisation_id: int | None = None,
     obj: tuple[str, Any] | None = None,
     **data: Any,
-) -> AuditEvent:
+) -> int:
     """Append one event to the chain, in the caller's transaction: it commits or rolls back with the work.
 
     The chain head is locked (SELECT ... FOR UPDATE) until that transaction ends, so concurrent writers
-    line up and every event links to exactly one predecessor.
+    line up and every event links to exactly one predecessor. Returns the event's sequence number.
+    Written with Core statements: this runs in every request that changes or reads a document.
     """
-    head = _lock_head()
-    data = json.loads(json.dumps(data, default=str))
+    last_seq, last_hash = _lock_head()
     fields: dict[str, Any] = {
-        "seq": head.last_seq + 1,
+        "seq": last_seq + 1,
         "at": utcnow(),
         "action": str(action),
         "actor_id": getattr(actor, "id", None),
@@ -80,15 +80,17 @@ def record(
         "object_type": obj[0] if obj else None,
         "object_id": str(obj[1]) if obj else None,
         "ip": request.remote_addr if has_request_context() else None,
-        "data": data,
-        "prev_hash": head.last_hash,
+        "data": json.loads(json.dumps(data, default=str)),
+        "prev_hash": last_hash,
     }
-    event = AuditEvent(**fields, hash=event_hash(**fields))
-    head.last_seq = event.seq
-    head.last_hash = event.hash
-    db.session.add(event)
-    db.session.flush()
-    return event
+    digest = event_hash(**fields)
+    db.session.execute(sa.insert(AuditEvent.__table__), {**fields, "hash": digest})
+    db.session.execute(
+        sa.update(AuditChainHead.__table__)
+        .where(AuditChainHead.__table__.c.id == 1)
+        .values(last_seq=fields["seq"], last_hash=digest)
+    )
+    return fields["seq"]
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import jsonify, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..api import api
@@ -17,7 +18,7 @@ def _json_body() -> dict:
     if data is None and request.form:
         data = request.form.to_dict()
     if not isinstance(data, dict):
-        raise InvalidInput(message="Send a JSON object.")
+        raise InvalidInput(message=gettext("Send a JSON object."))
     return data
 
 
@@ -27,7 +28,9 @@ def create_token():  # type: ignore[no-untyped-def]
     data = _json_body()
     username, password = data.get("username"), data.get("password")
     missing = {
-        k: "Required." for k, v in (("username", username), ("password", password)) if not isinstance(v, str) or not v
+        k: gettext("Required.")
+        for k, v in (("username", username), ("password", password))
+        if not isinstance(v, str) or not v
     }
     if missing:
         raise InvalidInput(missing)
@@ -52,7 +55,7 @@ def revoke_current_token():  # type: ignore[no-untyped-def]
 
     token = _bearer_token()
     if token is None:
-        raise InvalidInput(message="This request carries no bearer token.")
+        raise InvalidInput(message=gettext("This request carries no bearer token."))
     service.revoke_token_value(current_user, token)
     return "", 204
 

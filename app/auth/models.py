@@ -89,7 +89,7 @@ class User(UserMixin, db.Model):
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    organisation: Mapped[Organisation] = relationship()
+    organisation: Mapped[Organisation] = relationship(lazy="joined")  # shown on every page, used by most rules
     unit: Mapped[Unit | None] = relationship()
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -15,6 +15,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from flask import current_app
 from flask_babel import gettext
+from sqlalchemy.orm import joinedload
 
 from ..audit.models import AuditAction
 from ..audit.service import record
@@ -154,7 +155,15 @@ def user_for_token(token: str) -> User | None:
     """The active user a live token belongs to, or None."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
-    row = db.session.scalars(sa.select(ApiToken).where(ApiToken.token_hash == _token_digest(token))).one_or_none()
+    row = (
+        db.session.scalars(
+            sa.select(ApiToken)
+            .where(ApiToken.token_hash == _token_digest(token))
+            .options(joinedload(ApiToken.user).joinedload(User.role_rows))
+        )
+        .unique()
+        .one_or_none()
+    )
     now = utcnow()
     if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
         return None

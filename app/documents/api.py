@@ -6,14 +6,16 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, jsonify, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from ..api import api
 from ..errors import InvalidInput
+from ..extensions import db
 from ..validation import parse
 from . import service
 from .models import Document, DocumentChange, DocumentFile
-from .schemas import DocumentPatch, DocumentQuery, DraftInput, IncomingInput
+from .schemas import DocumentPatch, DocumentQuery, IncomingInput
 from .uploads import Upload
 from .vocabulary import Direction
 
@@ -78,8 +80,9 @@ def change_json(change: DocumentChange) -> dict[str, Any]:
 
 
 def uploads_from_request() -> tuple[Upload | None, list[Upload]]:
+    """The main file and the attachments of a multipart request; a file input left empty counts as none."""
     main = request.files.get("file")
-    main_upload = Upload(main.filename or "", main.read()) if main is not None else None
+    main_upload = Upload(main.filename or "", main.read()) if main is not None and main.filename else None
     attachments = [Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f]
     return main_upload, attachments
 
@@ -87,7 +90,7 @@ def uploads_from_request() -> tuple[Upload | None, list[Upload]]:
 def _form_fields() -> dict[str, Any]:
     values = request.form.to_dict()
     if values.get("direction") is None and request.is_json:
-        raise InvalidInput(message="Send multipart/form-data with the PDF in `file` and the fields beside it.")
+        raise InvalidInput(message=gettext("Send multipart/form-data with the PDF in `file` and the fields beside it."))
     return {k: v for k, v in values.items() if v != ""}
 
 
@@ -96,12 +99,15 @@ def create_document():  # type: ignore[no-untyped-def]
     values = _form_fields()
     direction = values.pop("direction", None)
     if direction not in {Direction.INCOMING, Direction.OUTGOING}:
-        raise InvalidInput({"direction": "Must be one of: 'incoming', 'outgoing'."})
+        raise InvalidInput({"direction": gettext("Must be one of: %(values)s.", values="incoming, outgoing")})
     main, attachments = uploads_from_request()
-    if direction == Direction.INCOMING:
-        doc = service.register_incoming(current_user, parse(IncomingInput, values), main, attachments)
+    data = service.check_new_document(direction, values, main, attachments)
+    if isinstance(data, IncomingInput):
+        doc = service.register_incoming(current_user, data, main, attachments)
     else:
-        doc = service.create_draft(current_user, parse(DraftInput, values), main, attachments)
+        doc = service.create_draft(current_user, data, main, attachments)
+    # Commit before writing the answer: on SQLite the transaction holds the database's write lock.
+    db.session.commit()
     response = jsonify(document_json(doc))
     response.status_code = 201
     response.headers["Location"] = url_for("api.get_document", document_id=doc.id)
@@ -131,10 +137,10 @@ def get_document(document_id: int):  # type: ignore[no-untyped-def]
 def patch_document(document_id: int):  # type: ignore[no-untyped-def]
     data = request.get_json(silent=True)
     if not isinstance(data, dict):
-        raise InvalidInput(message="Send a JSON object with the fields to change.")
+        raise InvalidInput(message=gettext("Send a JSON object with the fields to change."))
     unknown = set(data) - set(DocumentPatch.model_fields)
     if unknown:
-        raise InvalidInput({name: "This field cannot be changed here." for name in sorted(unknown)})
+        raise InvalidInput({name: gettext("This field cannot be changed here.") for name in sorted(unknown)})
     doc = service.update_document(current_user, document_id, parse(DocumentPatch, data))
     return jsonify(document_json(doc))
 
@@ -149,7 +155,7 @@ def document_history(document_id: int):  # type: ignore[no-untyped-def]
 def add_attachment(document_id: int):  # type: ignore[no-untyped-def]
     upload = request.files.get("file")
     if upload is None:
-        raise InvalidInput({"file": "Required."})
+        raise InvalidInput({"file": gettext("Required.")})
     file = service.add_attachment(current_user, document_id, Upload(upload.filename or "", upload.read()))
     return jsonify(file_json(file.document, file)), 201
 
@@ -159,7 +165,7 @@ def grant_access(document_id: int):  # type: ignore[no-untyped-def]
     data = request.get_json(silent=True) or {}
     user_id = data.get("user_id")
     if not isinstance(user_id, int) or isinstance(user_id, bool):
-        raise InvalidInput({"user_id": "Must be a user id (a whole number)."})
+        raise InvalidInput({"user_id": gettext("Must be a user id (a whole number).")})
     grant = service.grant_access(current_user, document_id, user_id)
     return jsonify({"document_id": grant.document_id, "user_id": grant.user_id}), 201
 

@@ -7,7 +7,7 @@ from typing import Annotated
 from flask_babel import gettext
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-from ..validation import Flag, Line, OptionalDate, OptionalInt, OptionalLine, OptionalText, Text
+from ..validation import Flag, Line, OptionalDate, OptionalLine, Text, opt_int, opt_line, opt_text
 from .vocabulary import DOCUMENT_TYPES, Channel, Direction, Secrecy, Urgency
 
 
@@ -24,20 +24,20 @@ class _Common(BaseModel):
     model_config = ConfigDict(str_max_length=20000, use_enum_values=True)
 
     document_type: DocumentType
-    number: Annotated[OptionalLine, Field(max_length=20)] = None
-    notation: Annotated[OptionalLine, Field(max_length=100)] = None
-    issuer: Annotated[OptionalLine, Field(max_length=300)] = None
-    issuer_code: Annotated[OptionalLine, Field(max_length=32)] = None
-    place: Annotated[OptionalLine, Field(max_length=120)] = None
+    number: opt_line(20) = None
+    notation: opt_line(100) = None
+    issuer: opt_line(300) = None
+    issuer_code: opt_line(32) = None
+    place: opt_line(120) = None
     issued_on: OptionalDate = None
     subject: Annotated[Text, Field(min_length=1, max_length=4000)]
-    signer_name: Annotated[OptionalLine, Field(max_length=200)] = None
-    signer_position: Annotated[OptionalLine, Field(max_length=200)] = None
-    recipients: Annotated[OptionalText, Field(max_length=4000)] = None
+    signer_name: opt_line(200) = None
+    signer_position: opt_line(200) = None
+    recipients: opt_text(4000) = None
     urgency: Urgency = Urgency.NORMAL
     secrecy: Secrecy = Secrecy.NORMAL
-    page_count: Annotated[OptionalInt, Field(ge=1, le=100000)] = None
-    notes: Annotated[OptionalText, Field(max_length=4000)] = None
+    page_count: opt_int(1, 100000) = None
+    notes: opt_text(4000) = None
 
 
 class IncomingInput(_Common):
@@ -61,20 +61,20 @@ class DocumentPatch(BaseModel):
     model_config = ConfigDict(str_max_length=20000, use_enum_values=True)
 
     document_type: DocumentType | None = None
-    number: Annotated[OptionalLine, Field(max_length=20)] = None
-    notation: Annotated[OptionalLine, Field(max_length=100)] = None
-    issuer: Annotated[OptionalLine, Field(max_length=300)] = None
-    issuer_code: Annotated[OptionalLine, Field(max_length=32)] = None
-    place: Annotated[OptionalLine, Field(max_length=120)] = None
+    number: opt_line(20) = None
+    notation: opt_line(100) = None
+    issuer: opt_line(300) = None
+    issuer_code: opt_line(32) = None
+    place: opt_line(120) = None
     issued_on: OptionalDate = None
     subject: Annotated[Text, Field(min_length=1, max_length=4000)] | None = None
-    signer_name: Annotated[OptionalLine, Field(max_length=200)] = None
-    signer_position: Annotated[OptionalLine, Field(max_length=200)] = None
-    recipients: Annotated[OptionalText, Field(max_length=4000)] = None
+    signer_name: opt_line(200) = None
+    signer_position: opt_line(200) = None
+    recipients: opt_text(4000) = None
     urgency: Urgency | None = None
     secrecy: Secrecy | None = None
-    page_count: Annotated[OptionalInt, Field(ge=1, le=100000)] = None
-    notes: Annotated[OptionalText, Field(max_length=4000)] = None
+    page_count: opt_int(1, 100000) = None
+    notes: opt_text(4000) = None
     received_on: OptionalDate = None
     due_on: OptionalDate = None
     channel: Channel | None = None
@@ -91,17 +91,17 @@ class DocumentQuery(BaseModel):
 
     direction: Direction | None = None
     document_type: OptionalLine = None
-    year: Annotated[OptionalInt, Field(ge=1900, le=3000)] = None
+    year: opt_int(1900, 3000) = None
     urgency: Urgency | None = None
     secrecy: Secrecy | None = None
-    issuer: Annotated[OptionalLine, Field(max_length=300)] = None
+    issuer: opt_line(300) = None
     issued_from: OptionalDate = None
     issued_to: OptionalDate = None
     received_from: OptionalDate = None
     received_to: OptionalDate = None
-    q: Annotated[OptionalLine, Field(max_length=300)] = None
-    page: Annotated[OptionalInt, Field(ge=1, le=100000)] = None
-    per_page: Annotated[OptionalInt, Field(ge=1, le=200)] = None
+    q: opt_line(300) = None
+    page: opt_int(1, 100000) = None
+    per_page: opt_int(1, 200) = None
 
     @property
     def page_or_first(self) -> int:

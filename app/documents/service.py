@@ -16,7 +16,8 @@ from ..auth.models import Role, User
 from ..clock import local_today
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, insert_or_ignore
-from ..storage.service import read_blob, store_blob
+from ..storage.service import PutBlob, put_blob, read_blob, record_blob
+from ..validation import parse
 from .models import Document, DocumentChange, DocumentFile, DocumentGrant, Register
 from .schemas import REQUIRED_ON_PATCH, DocumentPatch, DocumentQuery, DraftInput, IncomingInput
 from .uploads import Upload, content_type_for, pdf_page_count, safe_filename
@@ -71,39 +72,42 @@ def _refresh_derived(doc: Document) -> None:
 # --- Registers -----------------------------------------------------------------------------------
 
 
-def take_register_number(organisation_id: int, direction: Direction, year: int, secret: bool) -> tuple[int, int]:
-    """The next number of a register, as (register id, number).
+def take_register_number(organisation_id: int, direction: Direction, year: int, secret: bool) -> tuple[Register, int]:
+    """The next number of a register, as (the register, the number).
 
     Decree 30, art. 15 and 22: numbers restart at 1 each year, secret documents have their own series,
     and a number is never skipped nor given twice. One atomic UPDATE ... RETURNING inside the caller's
     transaction does it: concurrent clerks queue on the row lock, and a rolled-back registration
     returns its number with it.
     """
-    table = Register.__table__
-    db.session.execute(
-        insert_or_ignore(
-            table,
-            {
-                "organisation_id": organisation_id,
-                "direction": str(direction),
-                "year": year,
-                "secret": secret,
-                "last_number": 0,
-            },
-        )
-    )
-    row = db.session.execute(
-        sa.update(table)
+    increment = (
+        sa.update(Register)
         .where(
-            table.c.organisation_id == organisation_id,
-            table.c.direction == str(direction),
-            table.c.year == year,
-            table.c.secret == secret,
+            Register.organisation_id == organisation_id,
+            Register.direction == str(direction),
+            Register.year == year,
+            Register.secret == secret,
         )
-        .values(last_number=table.c.last_number + 1)
-        .returning(table.c.id, table.c.last_number)
-    ).one()
-    return row.id, row.last_number
+        .values(last_number=Register.last_number + 1)
+        .returning(Register)
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    register = db.session.scalars(increment).one_or_none()
+    if register is None:  # the register's first number this year: open the register, then number
+        db.session.execute(
+            insert_or_ignore(
+                Register.__table__,
+                {
+                    "organisation_id": organisation_id,
+                    "direction": str(direction),
+                    "year": year,
+                    "secret": secret,
+                    "last_number": 0,
+                },
+            )
+        )
+        register = db.session.scalars(increment).one()
+    return register, register.last_number
 
 
 # --- Access ----------------------------------------------------------------------------------------
@@ -136,6 +140,16 @@ def get_document(user: User, document_id: int) -> Document:
     return doc
 
 
+def get_editable(user: User, document_id: int) -> Document:
+    """A document the user may change: incoming ones by clerks, drafts by their author, clerks and leaders."""
+    doc = get_document(user, document_id)
+    if not can_edit(user, doc):
+        if doc.direction == Direction.OUTGOING and doc.status != DocumentStatus.DRAFT:
+            raise InvalidState(gettext("Only a draft can be edited."))
+        raise Forbidden(gettext("You cannot edit this document."))
+    return doc
+
+
 def view_document(user: User, document_id: int) -> Document:
     doc = get_document(user, document_id)
     record(AuditAction.DOCUMENT_VIEWED, actor=user, obj=("document", doc.id))
@@ -155,6 +169,27 @@ def _check_incoming_dates(data: IncomingInput) -> None:
         raise InvalidInput(errors)
 
 
+def check_new_document(
+    direction: str, values: dict[str, Any], main: Upload | None, attachments: list[Upload]
+) -> IncomingInput | DraftInput:
+    """Parse a new document's fields and check its files, naming every problem at once (fields and files)."""
+    errors: dict[str, str] = {}
+    data: IncomingInput | DraftInput | None = None
+    try:
+        data = parse(IncomingInput if direction == Direction.INCOMING else DraftInput, values)
+        if isinstance(data, IncomingInput):
+            _check_incoming_dates(data)
+    except InvalidInput as err:
+        errors.update(err.fields)
+    try:
+        _prepare_files(main, attachments)
+    except InvalidInput as err:
+        errors.update(err.fields)
+    if errors or data is None:
+        raise InvalidInput(errors)
+    return data
+
+
 def _prepare_files(main: Upload | None, attachments: list[Upload]) -> int:
     """Check every file before anything is stored; return the main PDF's page count."""
     if main is None:
@@ -166,43 +201,64 @@ def _prepare_files(main: Upload | None, attachments: list[Upload]) -> int:
     return pages
 
 
-def _store_files(doc: Document, actor: User, main: Upload | None, attachments: list[Upload]) -> None:
+@dataclass(frozen=True)
+class StoredFile:
+    """An upload already in the object store, waiting for its rows."""
+
+    role: FileRole
+    filename: str
+    blob: PutBlob
+
+
+def _put_files(main: Upload | None, attachments: list[Upload]) -> list[StoredFile]:
+    """Put every file in the store, before the transaction's first statement: no lock waits on the network."""
     uploads = ([(FileRole.MAIN, main)] if main else []) + [(FileRole.ATTACHMENT, a) for a in attachments]
+    stored = []
     for role, upload in uploads:
-        default = "document.pdf" if role == FileRole.MAIN else "attachment"
-        filename = safe_filename(upload.filename, default)
+        filename = safe_filename(upload.filename, "document.pdf" if role == FileRole.MAIN else "attachment")
         content_type = "application/pdf" if role == FileRole.MAIN else content_type_for(filename)
-        blob = store_blob(upload.data, content_type, filename)
+        stored.append(StoredFile(role, filename, put_blob(upload.data, content_type, filename)))
+    return stored
+
+
+def _add_files(doc: Document, actor: User, stored: list[StoredFile]) -> list[DocumentFile]:
+    rows = []
+    next_main = 1 + max((f.version for f in doc.files if f.role == FileRole.MAIN), default=0) if doc.id else 1
+    for item in stored:
+        record_blob(item.blob)
         version = 1
-        if role == FileRole.MAIN:
-            version = 1 + max((f.version for f in doc.files if f.role == FileRole.MAIN), default=0)
-        db.session.add(
-            DocumentFile(
-                document=doc,
-                role=str(role),
-                version=version,
-                blob_sha256=blob.sha256,
-                filename=filename,
-                content_type=content_type,
-                size=blob.size,
-                created_by_id=actor.id,
-            )
+        if item.role == FileRole.MAIN:
+            version, next_main = next_main, next_main + 1
+        row = DocumentFile(
+            document=doc,
+            role=str(item.role),
+            version=version,
+            blob_sha256=item.blob.sha256,
+            filename=item.filename,
+            content_type=item.blob.content_type,
+            size=item.blob.size,
+            created_by_id=actor.id,
         )
+        db.session.add(row)
+        rows.append(row)
+    return rows
 
 
 def find_duplicate(organisation_id: int, key: str | None) -> Document | None:
+    """The first incoming document of this organisation with the same duplicate key, if any."""
     if key is None:
         return None
-    return db.session.scalars(
-        sa.select(Document)
+    found = db.session.execute(
+        sa.select(Document.__table__.c.id)
         .where(
-            Document.organisation_id == organisation_id,
-            Document.direction == Direction.INCOMING,
-            Document.duplicate_key == key,
+            Document.__table__.c.organisation_id == organisation_id,
+            Document.__table__.c.direction == Direction.INCOMING,
+            Document.__table__.c.duplicate_key == key,
         )
-        .order_by(Document.id)
+        .order_by(Document.__table__.c.id)
         .limit(1)
-    ).first()
+    ).scalar()
+    return db.session.get(Document, found) if found is not None else None
 
 
 def register_incoming(
@@ -219,29 +275,31 @@ def register_incoming(
     attachments = attachments or []
     _check_incoming_dates(data)
     pages = _prepare_files(main, attachments)
+    stored = _put_files(main, attachments)
     key = _duplicate_key(data.number, data.notation, data.issuer)
     existing = find_duplicate(actor.organisation_id, key)
     if existing is not None and not data.confirm_duplicate:
         raise DuplicateDocument(existing)
 
-    received_on = data.received_on or local_today()
-    doc = Document(
-        organisation_id=actor.organisation_id,
-        direction=str(Direction.INCOMING),
-        status=str(DocumentStatus.REGISTERED),
-        **data.model_dump(exclude={"confirm_duplicate", "received_on", "page_count"}),
-        received_on=received_on,
-        page_count=data.page_count or pages,
-        created_by_id=actor.id,
-    )
-    _refresh_derived(doc)
-    _store_files(doc, actor, main, attachments)
-    # The number is taken last, so the register row stays locked for as short a time as possible.
     year = local_today().year
-    doc.register_id, doc.register_number = take_register_number(
-        actor.organisation_id, Direction.INCOMING, year, data.secrecy != Secrecy.NORMAL
-    )
-    db.session.add(doc)
+    with db.session.no_autoflush:
+        register, number = take_register_number(
+            actor.organisation_id, Direction.INCOMING, year, data.secrecy != Secrecy.NORMAL
+        )
+        doc = Document(
+            direction=str(Direction.INCOMING),
+            status=str(DocumentStatus.REGISTERED),
+            **data.model_dump(exclude={"confirm_duplicate", "received_on", "page_count"}),
+            received_on=data.received_on or local_today(),
+            page_count=data.page_count or pages,
+            register=register,
+            register_number=number,
+            organisation=actor.organisation,
+            created_by=actor,
+        )
+        _refresh_derived(doc)
+        db.session.add(doc)
+        files = _add_files(doc, actor, stored)
     db.session.flush()
     if doc.secrecy != Secrecy.NORMAL:
         db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
@@ -250,10 +308,10 @@ def register_incoming(
         actor=actor,
         obj=("document", doc.id),
         direction="incoming",
-        register_number=doc.register_number,
+        register_number=number,
         year=year,
         duplicate_confirmed=existing is not None,
-        files=[f.blob_sha256 for f in doc.files],
+        files=[f.blob_sha256 for f in files],
     )
     return doc
 
@@ -266,21 +324,24 @@ def create_draft(
         raise Forbidden(gettext("Only specialists, leaders and clerks draft outgoing documents."))
     attachments = attachments or []
     pages = _prepare_files(main, attachments)
+    stored = _put_files(main, attachments)
     values = data.model_dump(exclude={"page_count"})
-    values["issuer"] = values.get("issuer") or actor.organisation.name
-    values["issuer_code"] = values.get("issuer_code") or actor.organisation.code
-    values["place"] = values.get("place") or actor.organisation.place
-    doc = Document(
-        organisation_id=actor.organisation_id,
-        direction=str(Direction.OUTGOING),
-        status=str(DocumentStatus.DRAFT),
-        **values,
-        page_count=data.page_count or pages,
-        created_by_id=actor.id,
-    )
-    _refresh_derived(doc)
-    _store_files(doc, actor, main, attachments)
-    db.session.add(doc)
+    org = actor.organisation
+    values["issuer"] = values.get("issuer") or org.name
+    values["issuer_code"] = values.get("issuer_code") or org.code
+    values["place"] = values.get("place") or org.place
+    with db.session.no_autoflush:
+        doc = Document(
+            organisation=org,
+            direction=str(Direction.OUTGOING),
+            status=str(DocumentStatus.DRAFT),
+            **values,
+            page_count=data.page_count or pages,
+            created_by=actor,
+        )
+        _refresh_derived(doc)
+        db.session.add(doc)
+        files = _add_files(doc, actor, stored)
     db.session.flush()
     if doc.secrecy != Secrecy.NORMAL:
         db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
@@ -289,21 +350,18 @@ def create_draft(
         actor=actor,
         obj=("document", doc.id),
         direction="outgoing",
-        files=[f.blob_sha256 for f in doc.files],
+        files=[f.blob_sha256 for f in files],
     )
     return doc
 
 
 def add_attachment(actor: User, document_id: int, upload: Upload) -> DocumentFile:
     """Attach one more file to a document the user may edit."""
-    doc = get_document(actor, document_id)
-    if not can_edit(actor, doc):
-        raise Forbidden()
+    doc = get_editable(actor, document_id)
     if not upload.data:
         raise InvalidInput({"file": gettext("The file is empty.")})
-    _store_files(doc, actor, None, [upload])
+    (added,) = _add_files(doc, actor, _put_files(None, [upload]))
     db.session.flush()
-    added = max(doc.files, key=lambda f: f.id)
     record(
         AuditAction.DOCUMENT_FILE_ADDED,
         actor=actor,
@@ -345,11 +403,7 @@ def update_document(actor: User, document_id: int, patch: DocumentPatch) -> Docu
 
     A registered document cannot move between the normal and the secret register series.
     """
-    doc = get_document(actor, document_id)
-    if not can_edit(actor, doc):
-        if doc.direction == Direction.OUTGOING and doc.status != DocumentStatus.DRAFT:
-            raise InvalidState(gettext("Only a draft can be edited."))
-        raise Forbidden(gettext("You cannot edit this document."))
+    doc = get_editable(actor, document_id)
     sent = patch.model_fields_set
     errors: dict[str, str] = {}
     for name in sent & REQUIRED_ON_PATCH:

@@ -9,13 +9,13 @@ from flask_login import current_user
 
 from ..auth.models import Role, User
 from ..clock import local_today
-from ..errors import InvalidInput
+from ..errors import InvalidInput, InvalidState
 from ..extensions import db
 from ..validation import parse
 from . import service
 from .api import file_response, uploads_from_request
-from .schemas import DocumentPatch, DocumentQuery, DraftInput, IncomingInput, blanks_to_none, drop_blanks
-from .uploads import Upload
+from .schemas import DocumentPatch, DocumentQuery, IncomingInput, blanks_to_none, drop_blanks
+from .uploads import Upload, stash_uploads, unstash_uploads
 from .vocabulary import Direction
 
 documents = Blueprint("documents", __name__)
@@ -77,28 +77,41 @@ def new():  # type: ignore[no-untyped-def]
     }
     errors: dict = {}
     duplicate = None
+    pending_names: list[str] = []
     if request.method == "POST":
         form = request.form.to_dict()
         values = drop_blanks({k: form.get(k, "") for k in [*FORM_FIELDS, "confirm_duplicate"]})
         main, attachments = uploads_from_request()
+        pending = form.get("pending_files", "")
+        if main is None and pending:
+            main, attachments = unstash_uploads(current_user.id, pending)
         try:
-            if direction == Direction.INCOMING:
-                doc = service.register_incoming(current_user, parse(IncomingInput, values), main, attachments)
+            if direction == Direction.OUTGOING:
+                for name in ("received_on", "due_on", "channel"):
+                    values.pop(name, None)
+            data = service.check_new_document(direction, values, main, attachments)
+            if isinstance(data, IncomingInput):
+                doc = service.register_incoming(current_user, data, main, attachments)
                 flash(gettext("Registered as incoming no. %(n)s.", n=doc.register_number), "success")
             else:
-                values.pop("received_on", None)
-                values.pop("due_on", None)
-                values.pop("channel", None)
-                doc = service.create_draft(current_user, parse(DraftInput, values), main, attachments)
+                doc = service.create_draft(current_user, data, main, attachments)
                 flash(gettext("Draft saved."), "success")
             return redirect(url_for("documents.detail", document_id=doc.id))
         except service.DuplicateDocument as err:
             duplicate = err
+            form["pending_files"] = stash_uploads(current_user.id, main, attachments)
+            pending_names = [u.filename for u in [main, *attachments] if u is not None]
         except InvalidInput as err:
             errors = err.fields
     status = 422 if errors else (409 if duplicate else 200)
     return render_template(
-        "documents/form.html", direction=direction, form=form, errors=errors, duplicate=duplicate, document=None
+        "documents/form.html",
+        direction=direction,
+        form=form,
+        errors=errors,
+        duplicate=duplicate,
+        pending_names=pending_names,
+        document=None,
     ), status
 
 
@@ -124,7 +137,7 @@ def detail(document_id: int):  # type: ignore[no-untyped-def]
 
 @documents.route("/documents/<int:document_id>/edit", methods=["GET", "POST"])
 def edit(document_id: int):  # type: ignore[no-untyped-def]
-    doc = service.get_document(current_user, document_id)
+    doc = service.get_editable(current_user, document_id)
     errors: dict = {}
     form = {k: getattr(doc, k) for k in FORM_FIELDS}
     form = {k: (v.isoformat() if hasattr(v, "isoformat") else ("" if v is None else v)) for k, v in form.items()}
@@ -140,6 +153,8 @@ def edit(document_id: int):  # type: ignore[no-untyped-def]
             service.update_document(current_user, doc.id, parse(DocumentPatch, values))
         except InvalidInput as err:
             errors = err.fields
+        except InvalidState as err:
+            errors = {"secrecy": err.text()}
         else:
             flash(gettext("Saved."), "success")
             return redirect(url_for("documents.detail", document_id=doc.id))

@@ -31,22 +31,44 @@ def current_store() -> BlobStore:
     return current_app.extensions["blob_store"]
 
 
+@dataclass(frozen=True)
+class PutBlob:
+    """Bytes that are in the store; the row that records them is written in the request's transaction."""
+
+    sha256: str
+    size: int
+    content_type: str
+
+
+def put_blob(data: bytes, content_type: str, filename: str, store: BlobStore | None = None) -> PutBlob:
+    """Put bytes in the store under their SHA-256 (never rewriting an object that is there). No database work.
+
+    Called before the transaction that references the blob, so no database lock is held during network I/O.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    (store or current_store()).put(data, sha256, content_type, filename)
+    return PutBlob(sha256, len(data), content_type)
+
+
+def record_blob(put: PutBlob) -> None:
+    """Insert the blob's row if it is not there yet (two uploads of the same bytes share one row)."""
+    db.session.execute(
+        insert_or_ignore(
+            Blob.__table__,
+            {"sha256": put.sha256, "size": put.size, "content_type": put.content_type, "created_at": utcnow()},
+        )
+    )
+
+
 def store_blob(data: bytes, content_type: str, filename: str, store: BlobStore | None = None) -> Blob:
     """Put the bytes in the store first, then add the referencing row to the session.
 
     Order matters: a crash between the two leaves only an unreferenced object (which `storage gc`
     removes), never a row pointing at nothing. The object is never overwritten once there.
     """
-    store = store or current_store()
-    sha256 = hashlib.sha256(data).hexdigest()
-    store.put(data, sha256, content_type, filename)
-    db.session.execute(
-        insert_or_ignore(
-            Blob.__table__,
-            {"sha256": sha256, "size": len(data), "content_type": content_type, "created_at": utcnow()},
-        )
-    )
-    blob = db.session.get(Blob, sha256)
+    put = put_blob(data, content_type, filename, store)
+    record_blob(put)
+    blob = db.session.get(Blob, put.sha256)
     assert blob is not None
     return blob
 

@@ -90,6 +90,8 @@ class Tab:
 
     def screenshot(self, name: str) -> Path:
         path = self.artifacts / f"{name}.png"
+        # Scrolled to the end, a sticky bar sits where it belongs in the full-page picture.
+        self.page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
         self.page.screenshot(path=str(path), full_page=True)
         return path
 
@@ -115,8 +117,18 @@ def open_tab(browser, live_server: str, artifacts_dir: Path) -> Iterator[Callabl
             tab.dialogs.append(f"{dialog.type}: {dialog.message}")
             dialog.dismiss()
 
+        def on_console(message) -> None:  # type: ignore[no-untyped-def]
+            # A page's own 401/404 is logged too; answers are checked below and by the tests.
+            if message.type == "error" and not message.text.startswith("Failed to load resource"):
+                tab.errors.append(message.text)
+
+        def on_response(response) -> None:  # type: ignore[no-untyped-def]
+            if response.request.resource_type != "document" and response.status >= 400:
+                tab.errors.append(f"{response.status} for {response.url}")
+
         page.on("dialog", on_dialog)
-        page.on("console", lambda message: tab.errors.append(message.text) if message.type == "error" else None)
+        page.on("console", on_console)
+        page.on("response", on_response)
         page.on("pageerror", lambda error: tab.errors.append(str(error)))
         if username is not None:
             tab.login(username)

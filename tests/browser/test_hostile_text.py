@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from app.clock import local_today
 from tests.support import make_pdf
 
 SCRIPT = "<script>alert(1)</script>"
@@ -24,7 +25,7 @@ def test_markup_in_a_subject_and_a_file_name_is_shown_as_text(open_tab, app) -> 
     page.fill("#f-subject", SCRIPT)
     page.fill("#f-number", "99")
     page.fill("#f-notation", "<i>SCT</i>")
-    page.fill("#f-issued_on", (date.today() - timedelta(days=3)).isoformat())
+    page.fill("#f-issued_on", (local_today() - timedelta(days=3)).isoformat())
     page.set_input_files("#f-file", files=[{"name": FILENAME, "mimeType": "application/pdf", "buffer": make_pdf()}])
     page.click("form.docform button[type=submit]")
     expect(page).to_have_url(re.compile(r"/documents/(\d+)$"))
@@ -62,7 +63,7 @@ def test_markup_in_a_subject_and_a_file_name_is_shown_as_text(open_tab, app) -> 
     _assert_no_injected_elements(page)
 
     # The register page lists it too.
-    tab.goto(f"/registers/incoming/{date.today().year}")
+    tab.goto(f"/registers/incoming/{local_today().year}")
     expect(page.locator("table.register tbody")).to_contain_text(SCRIPT)
     _assert_no_injected_elements(page)
     tab.assert_clean()
