@@ -133,6 +133,11 @@ def app_factory(database_url: str, s3_server: S3Server, bucket: str) -> Iterator
     yield factory
     if made:
         _empty_tables(made[0])
+    from app.extensions import db
+
+    for made_app in made:  # close every pool now, not when the garbage collector gets to it
+        with made_app.app_context():
+            db.engine.dispose()
 
 
 @pytest.fixture

@@ -85,7 +85,7 @@ def authenticate(username: str, password: str, *, channel: str = "web") -> Login
     cfg = current_app.config
     now = utcnow()
     user = db.session.scalars(
-        sa.select(User).where(User.username == (username or "").strip().lower()).with_for_update()
+        sa.select(User).where(User.username == (username or "").strip().lower()).with_for_update(of=User)
     ).one_or_none()
     if user is not None and user.locked_until is not None and user.locked_until > now:
         record(AuditAction.LOGIN_FAILED, actor=user, obj=("user", user.id), reason="locked", channel=channel)
