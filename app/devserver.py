@@ -18,6 +18,7 @@ def _stop_on_sigterm(_signum: int, _frame: object) -> None:
 
 def main() -> int:
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C, even when started with SIGINT ignored
     store = None
     if not os.environ.get("S3_ENDPOINT"):
         from app.storage.embedded import EmbeddedS3, Ports
