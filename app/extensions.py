@@ -97,6 +97,10 @@ def _sqlite_begin_immediate(conn: sa.Connection) -> None:
     """
     if conn.dialect.name != "sqlite":
         return
+    if conn.get_execution_options().get("sqlite_begin") == "DEFERRED":
+        # Said by a transaction that only reads: WAL readers neither wait for nor block the writer.
+        conn.exec_driver_sql("BEGIN")
+        return
     conn.exec_driver_sql("PRAGMA busy_timeout=0")
     deadline = time.monotonic() + SQLITE_LOCK_WAIT_SECONDS
     delay = 0.0005

@@ -50,15 +50,18 @@ def init_security(app: Flask) -> None:
 
     @app.before_request
     def _authenticate() -> object:
-        from .auth.service import user_for_token
+        from .auth.service import touch_token, user_for_token
 
+        # Finding the user only reads: on SQLite this transaction takes no write lock (see extensions.py).
+        db.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         api = request.path.startswith("/api/")
         token = _bearer_token() if api else None
+        holder = None
         if token is not None:
-            user = user_for_token(token)
-            if user is None:
+            holder = user_for_token(token)
+            if holder is None:
                 raise Unauthorized(gettext("The token is invalid, expired or revoked."))
-            g._login_user = user  # Flask-Login reads the current user from here
+            g._login_user = holder.user  # Flask-Login reads the current user from here
             g.auth_by_token = True
         if not is_public(request.endpoint) and not current_user.is_authenticated:
             if api:
@@ -73,10 +76,12 @@ def init_security(app: Flask) -> None:
             csrf.protect()  # cookie sessions on the API need the CSRF header, like the forms
         if current_user.is_authenticated:
             set_scope(db.session(), current_user.organisation_id)
-        # End the transaction that found the user now. On SQLite every transaction holds the write lock
-        # (BEGIN IMMEDIATE); the view's own transaction then starts only when it first touches the
+        # End the reading transaction now. The view's own transaction starts only when it first touches the
         # database, after it has parsed the upload and put the files in the store.
         db.session.commit()
+        if holder is not None and holder.stale:
+            touch_token(holder.token_id)
+            db.session.commit()
         return None
 
     @app.after_request

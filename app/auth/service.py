@@ -151,8 +151,15 @@ def create_token(user: User, name: str | None = None) -> tuple[ApiToken, str]:
     return row, token
 
 
-def user_for_token(token: str) -> User | None:
-    """The active user a live token belongs to, or None."""
+@dataclass(frozen=True)
+class TokenHolder:
+    user: User
+    token_id: int
+    stale: bool  # last used more than five minutes ago: worth writing down
+
+
+def user_for_token(token: str) -> TokenHolder | None:
+    """The active user a live token belongs to, or None. Reads only; see `touch_token`."""
     if not token.startswith(TOKEN_PREFIX) or len(token) > 200:
         return None
     row = (
@@ -169,9 +176,13 @@ def user_for_token(token: str) -> User | None:
         return None
     if not row.user.active:
         return None
-    if row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5):
-        row.last_used_at = now
-    return row.user
+    stale = row.last_used_at is None or now - row.last_used_at > timedelta(minutes=5)
+    return TokenHolder(row.user, row.id, stale)
+
+
+def touch_token(token_id: int) -> None:
+    """Write down when a token was last used (at most every five minutes, so most requests only read)."""
+    db.session.execute(sa.update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=utcnow()))
 
 
 def revoke_token(actor: User, token_id: int) -> ApiToken:
