@@ -118,6 +118,19 @@ def _sqlite_begin_immediate(conn: sa.Connection) -> None:
         conn.exec_driver_sql("PRAGMA busy_timeout=30000")
 
 
+def read_before_writing(statement: sa.Executable) -> list[sa.Row]:
+    """The rows of a read made before the request's write transaction starts.
+
+    Outside a transaction it runs on a connection of its own that takes no write lock (on SQLite), so the
+    write lock is held only while rows are written; inside one it simply uses the session.
+    """
+    session = db.session()
+    if session.in_transaction():
+        return list(session.execute(statement))
+    with db.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn:
+        return list(conn.execute(statement))
+
+
 def insert_or_ignore(table: sa.Table, values: dict) -> sa.Executable:
     """An INSERT that does nothing when the row's key already exists (PostgreSQL and SQLite)."""
     dialect = db.session.get_bind().dialect.name

@@ -15,7 +15,7 @@ from ..audit.service import record
 from ..auth.models import Role, User
 from ..clock import local_today
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
-from ..extensions import db, insert_or_ignore
+from ..extensions import db, insert_or_ignore, read_before_writing
 from ..storage.service import PutBlob, put_blob, read_blob, record_blob
 from ..validation import parse
 from .models import Document, DocumentChange, DocumentFile, DocumentGrant, Register
@@ -264,20 +264,25 @@ def _add_document(doc: Document, actor: User, stored: list[StoredFile], **audit:
 
 
 def find_duplicate(organisation_id: int, key: str | None) -> Document | None:
-    """The first incoming document of this organisation with the same duplicate key, if any."""
+    """The first incoming document of this organisation with the same duplicate key, if any.
+
+    A warning, not a constraint: it is read before the write transaction starts, so the register's lock is
+    not held while it looks.
+    """
     if key is None:
         return None
-    found = db.session.execute(
-        sa.select(Document.__table__.c.id)
+    table = Document.__table__
+    found = read_before_writing(
+        sa.select(table.c.id)
         .where(
-            Document.__table__.c.organisation_id == organisation_id,
-            Document.__table__.c.direction == Direction.INCOMING,
-            Document.__table__.c.duplicate_key == key,
+            table.c.organisation_id == organisation_id,
+            table.c.direction == Direction.INCOMING,
+            table.c.duplicate_key == key,
         )
-        .order_by(Document.__table__.c.id)
+        .order_by(table.c.id)
         .limit(1)
-    ).scalar()
-    return db.session.get(Document, found) if found is not None else None
+    )
+    return db.session.get(Document, found[0].id) if found else None
 
 
 def register_incoming(

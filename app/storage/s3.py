@@ -29,7 +29,7 @@ class StoredObject:
 class BlobStore(Protocol):
     """What the application needs from an object store."""
 
-    def put(self, data: bytes, sha256: str, content_type: str, filename: str) -> None: ...
+    def put(self, data: bytes, sha256: str, content_type: str, filename: str, *, look_first: bool = True) -> None: ...
     def get(self, sha256: str) -> bytes: ...
     def hash_stored(self, sha256: str) -> str: ...
     def exists(self, sha256: str) -> bool: ...
@@ -101,12 +101,17 @@ class S3BlobStore:
             raise StorageUnavailable() from err
         return True
 
-    def put(self, data: bytes, sha256: str, content_type: str, filename: str) -> None:
-        """Store bytes under their hash. An object already there is never written again."""
+    def put(self, data: bytes, sha256: str, content_type: str, filename: str, *, look_first: bool = True) -> None:
+        """Store bytes under their hash. An object already there is never written again.
+
+        `look_first=False` skips the look when the caller knows no row references the name: at most it
+        rewrites an unreferenced object with the very same bytes.
+        """
         if hashlib.sha256(data).hexdigest() != sha256:
             raise ValueError("sha256 does not match the data")
-        if self.exists(sha256):
+        if look_first and self.exists(sha256):
             return
+        self._ensure_bucket()
         try:
             self.client.put_object(
                 self.bucket,

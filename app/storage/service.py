@@ -9,7 +9,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from flask import current_app
 
-from ..extensions import db, insert_or_ignore, utcnow
+from ..extensions import db, insert_or_ignore, read_before_writing, utcnow
 from .errors import BlobCorrupt, BlobMissing
 from .models import Blob
 from .s3 import BlobStore, S3BlobStore
@@ -46,8 +46,17 @@ def put_blob(data: bytes, content_type: str, filename: str, store: BlobStore | N
     Called before the transaction that references the blob, so no database lock is held during network I/O.
     """
     sha256 = hashlib.sha256(data).hexdigest()
-    (store or current_store()).put(data, sha256, content_type, filename)
+    (store or current_store()).put(data, sha256, content_type, filename, look_first=_referenced(sha256))
     return PutBlob(sha256, len(data), content_type)
+
+
+def _referenced(sha256: str) -> bool:
+    """Whether a committed row references this blob (asked before the write transaction starts).
+
+    New content (no row) is written without first asking the store whether it is there: one round trip
+    instead of two. Known content is looked for, so that a blob lost from the store is put back.
+    """
+    return bool(read_before_writing(sa.select(Blob.sha256).where(Blob.sha256 == sha256)))
 
 
 def record_blob(put: PutBlob) -> None:

@@ -64,18 +64,33 @@ def test_the_bucket_is_created_when_missing(app_factory, raw) -> None:  # type: 
 
 
 def test_storing_the_same_bytes_again_never_rewrites_the_original(own_bucket_app, raw) -> None:  # type: ignore[no-untyped-def]
+    from app.extensions import db
     from app.storage.service import store_blob
 
     data = uuid.uuid4().bytes * 100
     bucket = own_bucket_app.config["S3_BUCKET"]
     with own_bucket_app.app_context():
         blob = store_blob(data, "application/octet-stream", "first.bin")
+        db.session.commit()  # now a row references it: it is an original
         first = raw.stat_object(bucket, _key(blob.sha256))
         time.sleep(1.1)
         store_blob(data, "application/pdf", "second-name.pdf")
     second = raw.stat_object(bucket, _key(blob.sha256))
     assert second.last_modified == first.last_modified
     assert second.content_type == "application/octet-stream"
+
+
+def test_a_referenced_blob_lost_from_the_store_is_put_back_by_the_next_upload(own_bucket_app, raw) -> None:  # type: ignore[no-untyped-def]
+    from app.extensions import db
+    from app.storage.service import read_blob, store_blob
+
+    data = b"kept " + uuid.uuid4().bytes
+    with own_bucket_app.app_context():
+        sha = store_blob(data, "text/plain", "a.txt").sha256
+        db.session.commit()
+        raw.remove_object(own_bucket_app.config["S3_BUCKET"], _key(sha))
+        store_blob(data, "text/plain", "a.txt")
+        assert read_blob(sha) == data
 
 
 def test_a_blob_changed_in_the_store_is_refused_on_read(own_bucket_app, raw) -> None:  # type: ignore[no-untyped-def]
