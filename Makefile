@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 RUN_PACKAGES := fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils qpdf
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils qpdf softhsm2 opensc
 
 .PHONY: install run test bench lint format translations clean
 

@@ -4,3 +4,12 @@ from .audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
 from .storage.models import Blob  # noqa: F401
+from .signing.models import (  # noqa: F401
+    Certificate,
+    CertificateAuthority,
+    Credential,
+    SignatureImage,
+    SignatureReport,
+    SigningProfile,
+    TrustRoot,
+)
