@@ -71,6 +71,15 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 
+    from .signing.credentials import time_stamp_authority
+    from .signing.tsa import make_blueprint as tsa_blueprint
+    from .signing.views import pki_blueprint
+
+    tsa = tsa_blueprint(time_stamp_authority)
+    for machine_facing in (pki_blueprint, tsa):  # relying parties post DER, not forms
+        csrf.exempt(machine_facing)
+        app.register_blueprint(machine_facing)
+
     from .cli import register_cli
     from .templating import init_templating
 

@@ -37,6 +37,60 @@ storage_cli = AppGroup("storage", help="Check and tidy the object store.")
 audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 users_cli = AppGroup("users", help="User accounts.")
 orgs_cli = AppGroup("orgs", help="Organisations.")
+pki_cli = AppGroup("pki", help="The built-in certificate authority.")
+
+
+@pki_cli.command("init")
+@click.option("--name", default="E-office Root CA", show_default=True)
+def pki_init(name: str) -> None:
+    """Create the built-in CA (once), its time-stamp authority, and trust it."""
+    from .signing.credentials import init_authority
+
+    with _committed():
+        ca = init_authority(name)
+    click.echo(f"certificate authority: {ca.certificate.subject} (serial {ca.certificate.serial})")
+
+
+@pki_cli.command("issue")
+@click.argument("username")
+def pki_issue(username: str) -> None:
+    """Issue a personal signing certificate to a user."""
+    import sqlalchemy as sa
+
+    from .auth.models import User
+    from .errors import NotFound
+    from .signing.credentials import issue_for_user
+
+    with _committed():
+        user = db.session.scalars(sa.select(User).where(User.username == username.strip().lower())).first()
+        if user is None:
+            raise NotFound(f"No user {username}.")
+        cred = issue_for_user(user)
+    click.echo(f"issued certificate {cred.certificate.serial} to {user.username}: {cred.certificate.subject}")
+
+
+@pki_cli.command("issue-org")
+@click.argument("code")
+def pki_issue_org(code: str) -> None:
+    """Issue an organisation's certificate (its digital seal)."""
+    from .auth.service import organisation_by_code
+    from .signing.credentials import issue_for_organisation
+
+    with _committed():
+        cred = issue_for_organisation(organisation_by_code(code))
+    click.echo(f"issued certificate {cred.certificate.serial}: {cred.certificate.subject}")
+
+
+@pki_cli.command("revoke")
+@click.argument("serial")
+@click.option("--reason", default="unspecified", show_default=True)
+def pki_revoke(serial: str, reason: str) -> None:
+    """Revoke a certificate of the built-in CA by its serial number (hex)."""
+    from .signing.credentials import revoke
+
+    with _committed():
+        row = revoke(None, serial, reason)
+    click.echo(f"revoked {row.serial}: {row.subject}")
 
 
 @storage_cli.command("verify")
@@ -142,6 +196,6 @@ def seed_demo() -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (storage_cli, audit_cli, users_cli, orgs_cli):
+    for group in (storage_cli, audit_cli, users_cli, orgs_cli, pki_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo)

@@ -3,7 +3,6 @@
 from .audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
-from .storage.models import Blob  # noqa: F401
 from .signing.models import (  # noqa: F401
     Certificate,
     CertificateAuthority,
@@ -13,3 +12,4 @@ from .signing.models import (  # noqa: F401
     SigningProfile,
     TrustRoot,
 )
+from .storage.models import Blob  # noqa: F401

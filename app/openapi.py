@@ -315,6 +315,110 @@ def build_spec() -> dict[str, Any]:
                     "responses": {"201": {"description": "Granted"}, **_errors("401", "403", "404", "422")},
                 }
             },
+            "/documents/{document_id}/sign": {
+                "post": {
+                    "summary": "The leader signs a draft (PAdES, visible); the signed PDF is a new version",
+                    "parameters": [doc_id],
+                    "requestBody": _json(
+                        {
+                            "type": "object",
+                            "properties": {
+                                "pin": {"type": "string", "description": "The token's PIN, for a PKCS#11 credential"},
+                                "page": {"type": "integer", "description": "Page index; -1 is the last page"},
+                                "box": {
+                                    "type": "array",
+                                    "items": {"type": "number"},
+                                    "minItems": 4,
+                                    "maxItems": 4,
+                                    "description": "[x1, y1, x2, y2] in points; default: last page, lower right",
+                                },
+                            },
+                        }
+                    ),
+                    "responses": {
+                        "200": {"description": "Signed, with the signature report", **_json(_ref("Document"))},
+                        "409": {
+                            "description": "Not a draft, no certificate, or a revoked, expired or "
+                            "not yet valid one (the reason is named)",
+                            **_json(_ref("Error")),
+                        },
+                        **_errors("401", "403", "404", "422", "503"),
+                    },
+                }
+            },
+            "/documents/{document_id}/issue": {
+                "post": {
+                    "summary": "The clerk issues a signed document: number, date and the organisation's seal",
+                    "parameters": [doc_id],
+                    "requestBody": _json({"type": "object", "properties": {"pin": {"type": "string"}}}),
+                    "responses": {
+                        "200": {"description": "Issued", **_json(_ref("Document"))},
+                        "409": {
+                            "description": "Not signed, or the leader's signature is not valid",
+                            **_json(_ref("Error")),
+                        },
+                        **_errors("401", "403", "404", "422", "503"),
+                    },
+                }
+            },
+            "/documents/{document_id}/signatures": {
+                "get": {
+                    "summary": "The signature report of the current main file (refresh=1 validates again)",
+                    "parameters": [doc_id, {"name": "refresh", "in": "query", "schema": {"type": "string"}}],
+                    "responses": {"200": {"description": "verdict, reasons, signatures"}, **_errors("401", "404")},
+                }
+            },
+            "/verify": {
+                "post": {
+                    "summary": "Validate the signatures of any PDF; nothing is stored",
+                    "requestBody": {
+                        "content": {
+                            "multipart/form-data": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"file": {"type": "string", "format": "binary"}},
+                                }
+                            }
+                        }
+                    },
+                    "responses": {"200": {"description": "verdict, reasons, signatures"}, **_errors("401", "422")},
+                }
+            },
+            "/me/credential": {
+                "get": {"summary": "The caller's signing certificate", "responses": {"200": {"description": "OK"}}}
+            },
+            "/me/credential/pkcs12": {
+                "post": {
+                    "summary": "Import a key and certificate from a PKCS#12 file (file, password)",
+                    "responses": {"201": {"description": "Imported"}, **_errors("401", "422")},
+                }
+            },
+            "/me/credential/token": {
+                "post": {
+                    "summary": "Use a PKCS#11 token (module, token_label, key_label, certificate PEM)",
+                    "responses": {"201": {"description": "Registered"}, **_errors("401", "422")},
+                }
+            },
+            "/me/signature-image": {
+                "put": {
+                    "summary": "The caller's handwritten-signature image (a transparent PNG)",
+                    "responses": {"200": {"description": "Stored"}, **_errors("401", "422")},
+                }
+            },
+            "/organisations/{organisation_id}/seal": {
+                "put": {
+                    "summary": "The organisation's seal image (admin; a transparent PNG)",
+                    "parameters": [_id("organisation_id")],
+                    "responses": {"200": {"description": "Stored"}, **_errors("401", "403", "422")},
+                }
+            },
+            "/organisations/{organisation_id}/signing-level": {
+                "put": {
+                    "summary": "The organisation's PAdES level: B-B, B-T, B-LT or B-LTA (admin)",
+                    "parameters": [_id("organisation_id")],
+                    "responses": {"200": {"description": "Set"}, **_errors("401", "403", "422")},
+                }
+            },
             "/documents/{document_id}/files/{file_id}": {
                 "get": {
                     "summary": "A file's bytes, re-hashed against their SHA-256 before they are sent",

@@ -41,7 +41,18 @@ def test_every_route_requires_login_unless_marked_public(app: Flask) -> None:
                 # A form post without a session is refused: by CSRF first, or by the login check.
                 assert response.status_code in {302, 400}, (rule.rule, method, response.status_code)
     assert checked > 20
-    assert public == {"api.health", "api.openapi", "api.create_token", "auth.login", "web.set_language"}
+    assert public == {
+        "api.health",
+        "api.openapi",
+        "api.create_token",
+        "auth.login",
+        "web.set_language",
+        "pki.ca_certificate",
+        "pki.crl",
+        "pki.ocsp_post",
+        "pki.ocsp_get",
+        "tsa.timestamp",
+    }
 
 
 def test_the_migrations_produce_exactly_the_models_schema(app: Flask) -> None:

@@ -32,6 +32,17 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_FILE_DOWNLOADED = "document:file:downloaded"
     DOCUMENT_ACCESS_GRANTED = "document:access:granted"
     DOCUMENT_ACCESS_REVOKED = "document:access:revoked"
+    DOCUMENT_SIGNED = "document:signed"
+    DOCUMENT_ISSUED = "document:issued"
+    DOCUMENT_SIGNATURES_CHECKED = "document:signatures:checked"
+    PKI_AUTHORITY_CREATED = "pki:authority:created"
+    PKI_CERTIFICATE_ISSUED = "pki:certificate:issued"
+    PKI_CERTIFICATE_REVOKED = "pki:certificate:revoked"
+    PKI_CREDENTIAL_IMPORTED = "pki:credential:imported"
+    PKI_TRUST_ROOT_ADDED = "pki:trust_root:added"
+    SIGNATURE_IMAGE_SET = "user:signature_image:set"
+    ORGANISATION_SEAL_SET = "organisation:seal:set"
+    ORGANISATION_SIGNING_LEVEL_SET = "organisation:signing_level:set"
 
 
 class AuditChainHead(db.Model):

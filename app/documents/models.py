@@ -99,7 +99,9 @@ class Document(OrgScoped, db.Model):
 
     @property
     def attachments(self) -> list[DocumentFile]:
-        return [f for f in self.files if f.role == "attachment"]
+        """The current version of each attachment."""
+        replaced = {f.supersedes_id for f in self.files if f.supersedes_id}
+        return [f for f in self.files if f.role == "attachment" and f.id not in replaced]
 
     @property
     def register_year(self) -> int | None:
@@ -121,6 +123,8 @@ class DocumentFile(db.Model):
     size: Mapped[int] = mapped_column(sa.BigInteger)
     created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The version this one replaces (a signed attachment replaces its unsigned original, which is kept).
+    supersedes_id: Mapped[int | None] = mapped_column(sa.ForeignKey("document_files.id"))
 
     document: Mapped[Document] = relationship(back_populates="files")
     blob: Mapped[Blob] = relationship()

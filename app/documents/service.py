@@ -60,7 +60,7 @@ def _duplicate_key(number: str | None, notation: str | None, issuer: str | None)
     return "|".join([fold(number).lstrip("0"), fold(notation).replace(" ", ""), fold(issuer)])
 
 
-def _refresh_derived(doc: Document) -> None:
+def refresh_derived(doc: Document) -> None:
     """Recompute the folded columns the list filters match against."""
     parts = [doc.subject, doc.notation, doc.number, doc.issuer, doc.signer_name, doc.notes]
     doc.search_text = fold(" ".join(p for p in parts if p))
@@ -247,7 +247,7 @@ def _add_files(doc: Document, actor: User, stored: list[StoredFile]) -> list[Doc
 def _add_document(doc: Document, actor: User, stored: list[StoredFile], **audit: Any) -> None:
     """Write a new document with its files; who created a secret one may read it; record the creation."""
     with db.session.no_autoflush:
-        _refresh_derived(doc)
+        refresh_derived(doc)
         db.session.add(doc)
         files = _add_files(doc, actor, stored)
     db.session.flush()
@@ -261,6 +261,21 @@ def _add_document(doc: Document, actor: User, stored: list[StoredFile], **audit:
         files=[f.blob_sha256 for f in files],
         **audit,
     )
+
+
+def add_file_version(actor: User, doc: Document, data: bytes, filename: str, replaces: DocumentFile) -> DocumentFile:
+    """A new version of a file (a signed PDF), kept beside the version it replaces, which is never changed."""
+    role = FileRole(replaces.role)
+    (put,) = _put_files(
+        Upload(filename, data) if role == FileRole.MAIN else None,
+        [Upload(filename, data)] if role == FileRole.ATTACHMENT else [],
+    )
+    (added,) = _add_files(doc, actor, [put])
+    added.supersedes_id = replaces.id
+    if role == FileRole.ATTACHMENT:
+        added.version = replaces.version + 1
+    db.session.flush()
+    return added
 
 
 def find_duplicate(organisation_id: int, key: str | None) -> Document | None:
@@ -431,7 +446,7 @@ def update_document(actor: User, document_id: int, patch: DocumentPatch) -> Docu
             raise InvalidInput({"due_on": gettext("The due date is before the date received.")})
     if not changes:
         return doc
-    _refresh_derived(doc)
+    refresh_derived(doc)
     if doc.secrecy != Secrecy.NORMAL:
         db.session.execute(
             insert_or_ignore(

@@ -35,6 +35,8 @@ class Channel(enum.StrEnum):
 class DocumentStatus(enum.StrEnum):
     REGISTERED = "registered"
     DRAFT = "draft"
+    SIGNED = "signed"  # by its competent signer; waiting for the clerk to issue it
+    ISSUED = "issued"  # numbered and sealed by the clerk: final
 
 
 class FileRole(enum.StrEnum):
@@ -59,7 +61,12 @@ LABELS: dict[type[enum.StrEnum], dict[str, object]] = {
         Secrecy.TOP_SECRET: _l("Top secret"),
     },
     Channel: {Channel.PAPER: _l("Paper"), Channel.EMAIL: _l("E-mail"), Channel.EXCHANGE: _l("Electronic exchange")},
-    DocumentStatus: {DocumentStatus.REGISTERED: _l("Registered"), DocumentStatus.DRAFT: _l("Draft")},
+    DocumentStatus: {
+        DocumentStatus.REGISTERED: _l("Registered"),
+        DocumentStatus.DRAFT: _l("Draft"),
+        DocumentStatus.SIGNED: _l("Signed, to issue"),
+        DocumentStatus.ISSUED: _l("Issued"),
+    },
     FileRole: {FileRole.MAIN: _l("Main file"), FileRole.ATTACHMENT: _l("Attachment")},
 }
 

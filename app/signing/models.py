@@ -45,8 +45,12 @@ class CertificateAuthority(db.Model):
     key_sealed: Mapped[bytes] = mapped_column(sa.LargeBinary)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     crl_number: Mapped[int] = mapped_column(sa.BigInteger, default=0)
+    # The time-stamp authority the app runs itself (RFC 3161), with a key of its own.
+    tsa_certificate_id: Mapped[int | None] = mapped_column(sa.ForeignKey("certificates.id"))
+    tsa_key_sealed: Mapped[bytes | None] = mapped_column(sa.LargeBinary)
 
     certificate: Mapped[Certificate] = relationship(foreign_keys=[certificate_id])
+    tsa_certificate: Mapped[Certificate | None] = relationship(foreign_keys=[tsa_certificate_id])
 
 
 class Certificate(db.Model):

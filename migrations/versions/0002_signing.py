@@ -1,4 +1,5 @@
-"""Signing: the built-in CA, certificates, credentials, trust roots, signing profiles, signature images and reports.
+"""Signing: the built-in CA and its time-stamp authority, certificates, credentials, trust roots, signing
+profiles, signature images and reports; a file version says which version it supersedes.
 
 Revision ID: 0002
 Revises: 0001
@@ -87,8 +88,15 @@ def upgrade() -> None:
         sa.Column("key_sealed", sa.LargeBinary(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("crl_number", sa.BigInteger(), nullable=False),
+        sa.Column("tsa_certificate_id", sa.Integer(), nullable=True),
+        sa.Column("tsa_key_sealed", sa.LargeBinary(), nullable=True),
         sa.ForeignKeyConstraint(
             ["certificate_id"], ["certificates.id"], name=op.f("fk_certificate_authorities_certificate_id_certificates")
+        ),
+        sa.ForeignKeyConstraint(
+            ["tsa_certificate_id"],
+            ["certificates.id"],
+            name=op.f("fk_certificate_authorities_tsa_certificate_id_certificates"),
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_certificate_authorities")),
     )
@@ -146,8 +154,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f("ix_signature_reports_document_id"), ["document_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_signature_reports_file_id"), ["file_id"], unique=False)
 
+    with op.batch_alter_table("document_files", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("supersedes_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            batch_op.f("fk_document_files_supersedes_id_document_files"), "document_files", ["supersedes_id"], ["id"]
+        )
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("document_files", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("fk_document_files_supersedes_id_document_files"), type_="foreignkey")
+        batch_op.drop_column("supersedes_id")
+
     with op.batch_alter_table("signature_reports", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_signature_reports_file_id"))
         batch_op.drop_index(batch_op.f("ix_signature_reports_document_id"))

@@ -1,0 +1,173 @@
+"""Signing over JSON: sign, issue, signature reports, verification of any PDF, one's credentials and images."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import jsonify, request
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..api import api
+from ..documents.api import document_json
+from ..documents.uploads import Upload
+from ..errors import InvalidInput
+from ..extensions import db
+from . import credentials, service
+from .models import Credential
+
+
+def _body() -> dict[str, Any]:
+    if request.is_json:
+        data = request.get_json(silent=True)
+        if not isinstance(data, dict):
+            raise InvalidInput(message=gettext("Send a JSON object."))
+        return data
+    return request.form.to_dict()
+
+
+def _pin(data: dict[str, Any]) -> str | None:
+    pin = data.get("pin")
+    if pin is not None and not isinstance(pin, str):
+        raise InvalidInput({"pin": gettext("Must be text.")})
+    return pin or None
+
+
+def _placement(data: dict[str, Any]) -> service.Placement | None:
+    if "box" not in data and "page" not in data:
+        return None
+    box = data.get("box")
+    page = data.get("page", -1)
+    errors = {}
+    if not isinstance(page, int) or isinstance(page, bool):
+        errors["page"] = gettext("Not a whole number.")
+    if box is not None and not (
+        isinstance(box, list)
+        and len(box) == 4
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 14400 for v in box)
+    ):
+        errors["box"] = gettext("Give the box as [x1, y1, x2, y2] in points from the lower left corner.")
+    elif box is not None and (abs(box[2] - box[0]) < 50 or abs(box[3] - box[1]) < 40):
+        errors["box"] = gettext("The box is too small for a signature (at least 50 × 40 points).")
+    if errors:
+        raise InvalidInput(errors)
+    return service.Placement(page=page, box=tuple(float(v) for v in box) if box else None)
+
+
+def report_json(row: Any) -> dict[str, Any]:
+    return {
+        "verdict": row.verdict,
+        "reasons": row.reasons,
+        "signatures": row.signatures,
+        "file_id": row.file_id,
+        "validated_at": row.validated_at.isoformat(),
+    }
+
+
+@api.post("/documents/<int:document_id>/sign")
+def sign_document(document_id: int):  # type: ignore[no-untyped-def]
+    data = _body()
+    doc = service.sign_document(current_user, document_id, pin=_pin(data), placement=_placement(data))
+    db.session.commit()
+    return jsonify({**document_json(doc), "signatures": _latest(doc.id)})
+
+
+@api.post("/documents/<int:document_id>/issue")
+def issue_document(document_id: int):  # type: ignore[no-untyped-def]
+    data = _body()
+    doc = service.issue_document(current_user, document_id, pin=_pin(data))
+    db.session.commit()
+    return jsonify({**document_json(doc), "signatures": _latest(doc.id)})
+
+
+def _latest(document_id: int) -> dict[str, Any]:
+    _doc, row = service.latest_report(current_user, document_id)
+    return report_json(row)
+
+
+@api.get("/documents/<int:document_id>/signatures")
+def document_signatures(document_id: int):  # type: ignore[no-untyped-def]
+    _doc, row = service.latest_report(current_user, document_id, refresh=request.args.get("refresh") == "1")
+    return jsonify(report_json(row))
+
+
+@api.post("/verify")
+def verify():  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None or not upload.filename:
+        raise InvalidInput({"file": gettext("Attach the PDF to check.")})
+    report = service.verify_upload(Upload(upload.filename, upload.read()))
+    return jsonify(report.to_json())
+
+
+def credential_json(cred: Credential | None) -> dict[str, Any] | None:
+    if cred is None:
+        return None
+    cert = cred.certificate
+    return {
+        "id": cred.id,
+        "kind": cred.kind,
+        "serial": cert.serial,
+        "subject": cert.subject,
+        "issuer": cert.issuer,
+        "not_before": cert.not_before.isoformat(),
+        "not_after": cert.not_after.isoformat(),
+        "revoked": cert.revoked_at is not None,
+        "token_label": cred.pkcs11_token_label,
+    }
+
+
+@api.get("/me/credential")
+def my_credential():  # type: ignore[no-untyped-def]
+    return jsonify({"credential": credential_json(credentials.credential_of_user(current_user.id))})
+
+
+@api.post("/me/credential/pkcs12")
+def import_pkcs12():  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput({"file": gettext("Required.")})
+    cred = credentials.import_pkcs12(current_user, upload.read(), request.form.get("password", ""))
+    return jsonify({"credential": credential_json(cred)}), 201
+
+
+@api.post("/me/credential/token")
+def register_token():  # type: ignore[no-untyped-def]
+    data = _body()
+    values = {k: data.get(k) for k in ("module", "token_label", "key_label", "certificate")}
+    bad = {k: gettext("Must be text.") for k, v in values.items() if v is not None and not isinstance(v, str)}
+    if bad:
+        raise InvalidInput(bad)
+    cred = credentials.register_token(
+        current_user,
+        module=values["module"] or "",
+        token_label=values["token_label"] or "",
+        key_label=values["key_label"] or "",
+        certificate_pem=values["certificate"] or "",
+    )
+    return jsonify({"credential": credential_json(cred)}), 201
+
+
+@api.put("/me/signature-image")
+def put_signature_image():  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput({"file": gettext("Required.")})
+    row = service.set_signature_image(current_user, upload.read())
+    return jsonify({"sha256": row.blob_sha256})
+
+
+@api.put("/organisations/<int:organisation_id>/seal")
+def put_seal(organisation_id: int):  # type: ignore[no-untyped-def]
+    upload = request.files.get("file")
+    if upload is None:
+        raise InvalidInput({"file": gettext("Required.")})
+    profile = service.set_seal(current_user, organisation_id, upload.read())
+    return jsonify({"sha256": profile.seal_blob_sha256, "level": profile.level})
+
+
+@api.put("/organisations/<int:organisation_id>/signing-level")
+def put_level(organisation_id: int):  # type: ignore[no-untyped-def]
+    level = _body().get("level")
+    profile = service.set_level(current_user, organisation_id, level if isinstance(level, str) else "")
+    return jsonify({"level": profile.level})
