@@ -95,15 +95,23 @@ def demo_logins() -> list[tuple[str, str, str]]:
 
 
 def _pdf(
-    org: DemoOrg, parent: str, number: str, type_name: str, subject: str, body: list[str], signer: str, position: str
+    org: DemoOrg,
+    parent: str,
+    number: str | None,
+    type_name: str,
+    subject: str,
+    body: list[str],
+    signer: str,
+    position: str,
 ) -> bytes:
+    """A document as its issuer laid it out; a draft (number None) leaves the number and date lines blank."""
     return render_document(
         DocumentLayout(
             organisation=org.name,
             parent_organisation=parent,
-            number_line=f"Số: {number}",
+            number_line=f"Số: {number}" if number else "",
             place=PROVINCE,
-            issued_on=local_today() - timedelta(days=3),
+            issued_on=local_today() - timedelta(days=3) if number else None,
             type_name=type_name,
             subject=subject,
             body=body,
@@ -141,8 +149,26 @@ def seed_demo_data() -> bool:
                     "unit_id": units[0].id,
                 },
             )
+    _signing_setup(by_code, users)
     _sample_documents(by_code, users)
     return True
+
+
+def _signing_setup(by_code: dict[str, Organisation], users: dict) -> None:
+    """The built-in CA, a certificate and a signature image for every leader, a certificate and a seal for
+    every organisation."""
+    from .signing import credentials
+    from .signing.demo import seal_png, signature_png
+    from .signing.service import set_seal, set_signature_image
+
+    credentials.init_authority(f"CA e-office tỉnh {PROVINCE}")
+    for org in by_code.values():
+        credentials.issue_for_organisation(org)
+        set_seal(None, org.id, seal_png(org.name))
+    for username, user in users.items():
+        if username.split(".")[0] == "lanhdao":
+            credentials.issue_for_user(user)
+            set_signature_image(user, signature_png(user.full_name))
 
 
 def _sample_documents(by_code: dict[str, Organisation], users: dict) -> None:
@@ -240,7 +266,7 @@ def _sample_documents(by_code: dict[str, Organisation], users: dict) -> None:
     invite = _pdf(
         province,
         "",
-        "     /GM-UBND",
+        "12/GM-UBND",
         "Giấy mời",
         "Họp giao ban công tác chuyển đổi số quý IV",
         ["Ủy ban nhân dân tỉnh trân trọng kính mời đại diện lãnh đạo các sở, ngành dự họp."],

@@ -76,8 +76,9 @@ def render_document(layout: DocumentLayout, pages: int = 1) -> bytes:
         pdf.multi_cell(w, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     top = pdf.get_y()
-    if layout.parent_organisation:
-        block(0, left_w, 5.5, layout.parent_organisation.upper(), size=11)
+    # The line of the parent agency is kept even when empty, so the number line is always at the same height
+    # (31-39 mm from the top), where the clerk's number field goes at issue.
+    block(0, left_w, 5.5, layout.parent_organisation.upper(), size=11)
     block(0, left_w, 5.5, layout.organisation.upper(), "B", 11)
     block(0, left_w, 8, layout.number_line, size=12)
     after_left = pdf.get_y()

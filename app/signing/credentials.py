@@ -416,10 +416,10 @@ def revoke(actor: User | None, serial: str, reason: str = "unspecified") -> Cert
     ).first()
     if row is None or row.kind == CertificateKind.CA:
         raise NotFound(gettext("The built-in CA issued no certificate with serial %(serial)s.", serial=serial))
-    try:
-        x509.ReasonFlags(reason)
-    except ValueError:
-        raise InvalidInput({"reason": gettext("Unknown revocation reason.")}) from None
+    flag = x509.ReasonFlags.__members__.get(reason) or next((f for f in x509.ReasonFlags if f.value == reason), None)
+    if flag is None:
+        raise InvalidInput({"reason": gettext("Unknown revocation reason.")})
+    reason = flag.value
     if row.revoked_at is None:
         row.revoked_at = utcnow()
         row.revocation_reason = reason

@@ -50,6 +50,7 @@ from ..documents.rendering import find_font
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset": harmless, and noisy
 
 MM = 72 / 25.4
+A4_HEIGHT = 297 * MM
 VIETNAM = timezone(timedelta(hours=7))
 NUMBER_FIELD = "eoffice_number"
 DATE_FIELD = "eoffice_date"
@@ -267,11 +268,12 @@ def page_count(pdf: bytes) -> int:
 
 @dataclass(frozen=True)
 class IssueFields:
-    """Where the clerk will write the register number and the date on page 1 (Decree 30: under the
-    issuing organisation's name, and on the right of the same line). Points from the lower left."""
+    """Where the clerk will write the register number and the date on page 1 of an A4 document laid out as
+    Decree 30 lays it out: the number line under the issuing organisation's name (left), the place and date
+    on the same line (right). Each is centred in its box."""
 
-    number: Box = field(default_factory=lambda: Box(0, 30 * MM, 841.89 - 47 * MM, 100 * MM, 841.89 - 40 * MM))
-    date: Box = field(default_factory=lambda: Box(0, 110 * MM, 841.89 - 47 * MM, 195 * MM, 841.89 - 40 * MM))
+    number: Box = field(default_factory=lambda: Box(0, 30 * MM, A4_HEIGHT - 39 * MM, 96 * MM, A4_HEIGHT - 31 * MM))
+    date: Box = field(default_factory=lambda: Box(0, 96 * MM, A4_HEIGHT - 39.5 * MM, 195 * MM, A4_HEIGHT - 31.5 * MM))
 
 
 def default_leader_box(pdf: bytes) -> Box:

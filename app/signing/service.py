@@ -249,7 +249,11 @@ def check_pdf(data: bytes) -> Any:
     """The validation report of any PDF against this deployment's trust roots and revocation data."""
     from . import validation
 
-    return validation.validate(data, credentials.trust_roots(), context=validation_context())
+    crls = [credentials.current_crl()] if credentials.authority_row() is not None else []
+    try:
+        return validation.validate(data, credentials.trust_roots(), crls=crls)
+    except validation.UnreadablePdf as err:
+        raise InvalidInput({"file": str(err)}) from None
 
 
 def check_signatures(doc: Document, file: DocumentFile, data: bytes | None = None) -> SignatureReport:

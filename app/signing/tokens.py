@@ -55,7 +55,7 @@ class TokenErrorCode(StrEnum):
     TOKEN_NOT_FOUND = "token_not_found"  # no token with that label (and serial) is plugged in
     TOKEN_AMBIGUOUS = "token_ambiguous"  # several tokens carry that label
     TOKEN_REMOVED = "token_removed"  # the token went away while in use
-    TOKEN_BUSY = "token_busy"  # this thread already has the token open (a nested `open_token_signer`)
+    TOKEN_BUSY = "token_busy"  # the token is open in this thread already, or another thread kept the module too long
     PIN_MISSING = "pin_missing"  # no PIN given; the token was not asked
     PIN_WRONG = "pin_wrong"  # CKR_PIN_INCORRECT (also CKR_PIN_LEN_RANGE, CKR_PIN_INVALID)
     PIN_LOCKED = "pin_locked"  # CKR_PIN_LOCKED, or the token says its user PIN is locked
@@ -119,9 +119,24 @@ _locks_guard = threading.Lock()
 _in_use: set[tuple[str, int]] = set()  # (module path, slot id) with a session of ours; guarded by the module lock
 
 
-def _module_lock(path: str) -> threading.RLock:
+LOCK_WAIT_SECONDS = 120.0  # how long a thread waits for another one's signing on the same module
+
+
+@contextmanager
+def _holding(path: str) -> Iterator[None]:
+    """The module's lock (re-entrant within a thread), or `token_busy` after LOCK_WAIT_SECONDS."""
     with _locks_guard:
-        return _locks.setdefault(path, threading.RLock())
+        lock = _locks.setdefault(path, threading.RLock())
+    if not lock.acquire(timeout=LOCK_WAIT_SECONDS):
+        raise TokenError(
+            TokenErrorCode.TOKEN_BUSY,
+            "The token driver is busy with another signing. Try again in a moment.",
+            module=path,
+        )
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def module_path(module: str) -> str:
@@ -298,7 +313,7 @@ def _info(token: Token) -> TokenInfo:
 def list_tokens(module: str) -> list[TokenInfo]:
     """The tokens the module sees now (label, serial, maker, PIN state); no PIN needed."""
     path = module_path(module)
-    with _module_lock(path):
+    with _holding(path):
         lib = load_module(module)
         try:
             return [_info(token) for token in lib.get_tokens()]
@@ -489,7 +504,7 @@ def _opened(
     if not pin:
         raise TokenPinError(TokenErrorCode.PIN_MISSING, "Enter the token's PIN.", token=token_label)
     path = module_path(module)
-    with _module_lock(path):
+    with _holding(path):
         lib = load_module(module)
         token = _find_token(lib, token_label, token_serial)
         session = _login(path, lib, token, token_label, pin)

@@ -554,10 +554,10 @@ async def _assess_trust(
         and proven < horizon
         and await _trusted_at(emb, settings, emb.sig_object_type == "/DocTimeStamp", proven)
     ):
-        what = "revoked" if status.revoked else "expired"
+        what = "was revoked" if status.revoked else "expired"
         found.add(
             None,
-            f"the certificate was {what} on {_day(horizon)}, but a trusted timestamp proves the {found.kind} "
+            f"the certificate {what} on {_day(horizon)}, but a trusted timestamp proves the {found.kind} "
             f"was made earlier, on {_when(proven)}",
         )
         return True, True
@@ -712,12 +712,17 @@ async def _collect(reader: PdfFileReader, settings: _Settings) -> list[_Finding]
         raise UnreadablePdf(f"the form fields of the PDF cannot be read ({e})") from e
     last_revision = reader.xrefs.total_revisions - 1
     findings = []
-    for field_name, value, field_ref in filled:
+    for field_name, raw_value, field_ref in filled:
         value_ref = _signature_value_ref(field_ref)
         revision = reader.xrefs.get_last_change(value_ref.reference) if value_ref is not None else last_revision
-        subfilter = value.get("/SubFilter") if isinstance(value, generic.DictionaryObject) else None
+        try:
+            value = raw_value.get_object()
+        except READ_ERRORS:
+            value = None
+        is_dict = isinstance(value, generic.DictionaryObject)
+        subfilter = value.get("/SubFilter") if is_dict else None
         subfilter_text = str(subfilter) if subfilter is not None else None
-        is_timestamp = isinstance(value, generic.DictionaryObject) and value.get("/Type") == "/DocTimeStamp"
+        is_timestamp = is_dict and value.get("/Type") == "/DocTimeStamp"
         try:
             SigSeedSubFilter(subfilter)
         except ValueError:
@@ -749,45 +754,59 @@ async def _collect(reader: PdfFileReader, settings: _Settings) -> list[_Finding]
     return sorted(findings, key=lambda f: f.revision)
 
 
-def _tail_reasons(last: _Finding, appended: bool) -> list[str]:
-    """Why what is shown is not exactly what the last signer signed; empty when it is."""
-    reasons = []
+def _after_last(last: _Finding, appended: bool) -> list[str]:
+    """What happened after the last signature that it does not cover, as clauses; empty when nothing did.
+
+    A last signature that already reports changes it does not allow (or bad coverage) says it itself.
+    """
+    clauses = []
     if appended:
-        reasons.append("data was appended after the end of the document, after the last signature")
+        clauses.append("data was appended after the end of the document")
     coverage, level = last.coverage, last.level
-    if coverage is None or coverage == SignatureCoverageLevel.ENTIRE_FILE:
-        return reasons  # None: the last signature could not be read at all, and the document is invalid anyway
+    if coverage is None or coverage == SignatureCoverageLevel.ENTIRE_FILE or _Problem.ALTERED in last.problems:
+        return clauses  # coverage None: the last signature could not be read at all; the document is invalid
     if level == ModificationLevel.FORM_FILLING:
-        reasons.append("form fields were filled in or changed after the last signature, and no signature covers them")
+        clauses.append("form fields were filled in or changed, and no signature covers them")
     elif level == ModificationLevel.ANNOTATIONS:
-        reasons.append("annotations were added or changed after the last signature, and no signature covers them")
-    elif level == ModificationLevel.OTHER or (level is None and not reasons):
-        reasons.append("the document was changed after the last signature")
-    elif level == ModificationLevel.NONE and not reasons:
-        reasons.append("the file was changed after the last signature")
+        clauses.append("annotations were added or changed, and no signature covers them")
+    elif level != ModificationLevel.LTA_UPDATES and not clauses:
+        clauses.append("the file was changed")
     # LTA_UPDATES alone (DSS, document timestamps, invisible signature fields) leave what is shown unchanged.
-    return reasons
+    return clauses
 
 
-def _with_notes(findings: list[_Finding], tail: list[str]) -> list[SignatureCheck]:
-    """Per-signature notes about later changes: covered by a later signature, or not (the last one)."""
+def _with_notes(findings: list[_Finding], after_last: list[str]) -> list[SignatureCheck]:
+    """Per-signature notes about later changes: covered by a later signature, or not (after the last one)."""
     checks = []
     for index, finding in enumerate(findings):
         check = finding.check
         notes: list[str] = []
-        is_last = index == len(findings) - 1
-        if is_last and tail:
-            notes.extend(f"the document was changed after this signature: {reason}" for reason in tail)
+        if index == len(findings) - 1:
+            notes.extend(f"after this {_kind(check.is_document_timestamp)}, {clause}" for clause in after_last)
         elif (
-            not is_last
-            and finding.level in (ModificationLevel.FORM_FILLING, ModificationLevel.ANNOTATIONS)
+            finding.level in (ModificationLevel.FORM_FILLING, ModificationLevel.ANNOTATIONS)
             and _Problem.ALTERED not in finding.problems
         ):
-            notes.append(f"after this signature {_level_words(finding.level)}; a later signature covers this")
+            notes.append(
+                f"after this {_kind(check.is_document_timestamp)}, {_level_words(finding.level)}; "
+                "a later signature covers these changes"
+            )
         if notes:
             check = dataclasses.replace(check, reasons=(*check.reasons, *notes))
         checks.append(check)
     return checks
+
+
+def _count(findings: list[_Finding]) -> str:
+    stamps = sum(1 for f in findings if f.check.is_document_timestamp)
+    signatures = len(findings) - stamps
+    parts = []
+    if signatures:
+        parts.append("the signature" if signatures == 1 else f"all {signatures} signatures")
+    if stamps:
+        parts.append("the document timestamp" if stamps == 1 else f"all {stamps} document timestamps")
+    verb = "is" if len(findings) == 1 else "are"
+    return f"{' and '.join(parts)} {verb}"
 
 
 def _report(findings: list[_Finding], appended: bool) -> DocumentReport:
@@ -796,35 +815,31 @@ def _report(findings: list[_Finding], appended: bool) -> DocumentReport:
         if appended:
             reasons.append("data was appended after the end of the document")
         return DocumentReport("unsigned", tuple(reasons), ())
-    tail = _tail_reasons(findings[-1], appended)
-    checks = _with_notes(findings, tail)
+    after_last = _after_last(findings[-1], appended)
     problems = frozenset().union(*(f.problems for f in findings))
 
     reasons: list[str] = []
     for finding in findings:
-        if not finding.problems:
-            continue
-        check = finding.check
-        who = f" by {check.signer_name}" if check.signer_name else ""
-        label = f"{_kind(check.is_document_timestamp)} '{check.field_name}'{who}"
-        reasons.extend(f"{label}: {reason}" for reason in check.reasons)
-    reasons.extend(tail)
+        if finding.problems:
+            check = finding.check
+            who = f" by {check.signer_name}" if check.signer_name else ""
+            label = f"{_kind(check.is_document_timestamp)} '{check.field_name}'{who}"
+            reasons.extend(f"{label}: {reason}" for reason in check.reasons)
+    reasons.extend(f"after the last signature, {clause}" for clause in after_last)
 
     verdict: DocumentVerdict
     if _Problem.BROKEN in problems:
         verdict = "invalid"
-    elif _Problem.ALTERED in problems or tail:
+    elif _Problem.ALTERED in problems or after_last:
         verdict = "modified"
     elif _Problem.UNTRUSTED in problems:
         verdict = "untrusted"
     else:
         verdict = "valid"
-        count = len(findings)
-        noun = "signature is" if count == 1 else f"{count} signatures are"
-        reasons.append(f"the {noun} valid and trusted, and the document is exactly what the last signer signed")
+        reasons.append(f"{_count(findings)} valid and trusted, and the document is exactly what the last signer signed")
         if findings[-1].coverage == SignatureCoverageLevel.ENTIRE_REVISION:
-            reasons.append("only validation data was added after the last signature")
-    return DocumentReport(verdict, tuple(reasons), tuple(checks))
+            reasons.append("only validation data (no visible change) was added after the last signature")
+    return DocumentReport(verdict, tuple(reasons), tuple(_with_notes(findings, after_last)))
 
 
 async def validate_async(
