@@ -56,7 +56,15 @@ class Config:
 
     MAX_UPLOAD_MB = int(os.environ.get("MAX_UPLOAD_MB", "50"))
     SEARCH_INDEX_DIR = os.environ.get("SEARCH_INDEX_DIR", str(INSTANCE_DIR / "search"))
-    TSA_URL = os.environ.get("TSA_URL", "")
+    TSA_URL = os.environ.get("TSA_URL", "")  # empty: the app's own time-stamp authority
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "")  # where relying parties reach /pki/crl and /pki/ocsp
+    KEY_ENCRYPTION_KEY = os.environ.get("KEY_ENCRYPTION_KEY", "")  # 32 bytes, base64; else derived from SECRET_KEY
+    # PKCS#11 libraries users may sign through, by name (a user never names a library file: loading one runs it).
+    PKCS11_MODULES: ClassVar[dict[str, str]] = dict(
+        item.split("=", 1)
+        for item in os.environ.get("PKCS11_MODULES", "softhsm=/usr/lib/softhsm/libsofthsm2.so").split(",")
+        if "=" in item
+    )
     SMTP_HOST = os.environ.get("SMTP_HOST", "")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     PORT = int(os.environ.get("PORT", "5000"))

@@ -242,11 +242,12 @@ def register_token(actor: User, *, module: str, token_label: str, key_label: str
         cert = pki.load_pem(certificate_pem)
     except ValueError:
         raise InvalidInput({"certificate": gettext("Not a PEM certificate.")}) from None
-    errors = {
-        k: gettext("Required.")
-        for k, v in (("module", module), ("token_label", token_label), ("key_label", key_label))
-        if not v
-    }
+    errors = {k: gettext("Required.") for k, v in (("token_label", token_label), ("key_label", key_label)) if not v}
+    modules = current_app.config.get("PKCS11_MODULES", {})
+    if module not in modules:
+        errors["module"] = gettext(
+            "Choose one of the token drivers this server offers: %(names)s.", names=", ".join(sorted(modules)) or "-"
+        )
     if errors:
         raise InvalidInput(errors)
     row = db.session.scalars(sa.select(Certificate).where(Certificate.sha256 == pki.fingerprint(cert))).first()
@@ -353,8 +354,9 @@ def signer_for(cred: Credential, pin: str | None = None) -> Iterator[signers.Sig
         if not pin:
             raise InvalidInput({"pin": gettext("Enter the PIN of your token.")})
         try:
+            library = current_app.config.get("PKCS11_MODULES", {}).get(cred.pkcs11_module or "", "")
             with open_token_signer(
-                cred.pkcs11_module or "",
+                library,
                 cred.pkcs11_token_label or "",
                 cred.pkcs11_key_label or "",
                 pin,

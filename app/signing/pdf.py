@@ -46,6 +46,7 @@ from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from ..documents.rendering import find_font
+from . import aio
 
 logging.getLogger("fontTools.subset").setLevel(logging.ERROR)  # "FFTM NOT subset": harmless, and noisy
 
@@ -367,7 +368,8 @@ def _sign(
         stamp_style=style,
         new_field_spec=spec,
     )
-    return pdf_signer.sign_pdf(writer, in_place=False, appearance_text_params=text_params).getvalue()
+    output = aio.run(lambda: pdf_signer.async_sign_pdf(writer, in_place=False, appearance_text_params=text_params))
+    return output.getvalue()
 
 
 def sign_as_leader(

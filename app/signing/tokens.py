@@ -16,7 +16,8 @@ Things to know about PKCS#11 in one process:
   every open session of the process on that module).
 * python-pkcs11 initialises modules with C_Initialize(NULL), which promises the module that it is never called
   from two threads at once. So everything done with one module, from opening the session to closing it, holds
-  a lock of that module: a second signer on the same module waits until the first one's `with` block ends.
+  a lock of that module: a second signer on the same module waits until the first one's `with` block ends
+  (at most LOCK_WAIT_SECONDS, then `token_busy`).
 * PKCS#11 keeps the login per token and per process, not per session; the lock also keeps two logins apart.
 """
 
@@ -497,13 +498,17 @@ def _opened(
     *,
     key_label: str | None,
     cert_label: str | None,
-    signing_cert: x509.Certificate | None,
+    certificate: x509.Certificate | None,
     other_certs: Sequence[x509.Certificate],
     token_serial: str | None,
 ) -> Iterator[_Opened]:
+    path = module_path(module)
+    if not token_label:
+        raise TokenNotFound(TokenErrorCode.TOKEN_NOT_FOUND, "No token label was given.", token=token_label)
     if not pin:
         raise TokenPinError(TokenErrorCode.PIN_MISSING, "Enter the token's PIN.", token=token_label)
-    path = module_path(module)
+    key_label = key_label or None
+    cert_label = cert_label or None
     with _holding(path):
         lib = load_module(module)
         token = _find_token(lib, token_label, token_serial)
@@ -511,9 +516,10 @@ def _opened(
         try:
             try:
                 key = _find_key(session, key_label)
-                certificate = _to_asn1(signing_cert) if signing_cert is not None else None
-                if certificate is None:
-                    certificate = _find_certificate(session, key, cert_label)
+                if certificate is not None:
+                    signing_cert = _to_asn1(certificate)
+                else:
+                    signing_cert = _find_certificate(session, key, cert_label)
                 found_label = _attribute(key, Attribute.LABEL) or None
                 found_id = _attribute(key, Attribute.ID) or None
                 sign_kwargs = {"pin": pin} if _attribute(key, Attribute.ALWAYS_AUTHENTICATE, False) else None
@@ -521,7 +527,7 @@ def _opened(
                     session,
                     key_label=found_label,
                     key_id=found_id,
-                    signing_cert=certificate,
+                    signing_cert=signing_cert,
                     ca_chain=[_to_asn1(cert) for cert in other_certs],
                     use_raw_mechanism=_raw_ecdsa(token, key),
                     base_sign_kwargs=sign_kwargs,
@@ -532,7 +538,7 @@ def _opened(
                     token=_info(_find_token(lib, token_label, token_serial)),  # the PIN counters after login
                     key_label=found_label,
                     key_id=found_id.hex() if found_id else None,
-                    certificate=certificate,
+                    certificate=signing_cert,
                 )
                 yield opened
             except TokenError:
@@ -550,24 +556,26 @@ def _opened(
 def open_token_signer(
     module: str,
     token_label: str,
+    key_label: str | None,
     pin: str,
-    *,
-    key_label: str | None = None,
     cert_label: str | None = None,
-    signing_cert: x509.Certificate | None = None,
     other_certs: Sequence[x509.Certificate] = (),
+    *,
+    certificate: x509.Certificate | None = None,
     token_serial: str | None = None,
 ) -> Iterator[PKCS11Signer]:
     """Log in to a token and yield a pyHanko signer for its key; the session is closed when the block ends.
 
-    `key_label`: the private key's label (CKA_LABEL); None when the token holds exactly one signing key.
-    The certificate: `signing_cert` when given (it then need not be on the token), else the certificate on the
+    `key_label`: the private key's label (CKA_LABEL); None or "" when the token holds exactly one signing key.
+    The certificate: `certificate` when given (it then need not be on the token), else the certificate on the
     token labelled `cert_label`, else the one with the key's CKA_ID, else the one with the key's label.
     `other_certs`: the chain to embed (intermediate and root CA). `token_serial` picks among tokens with the
     same label. PKCS#11 errors inside the block, while signing, are raised as `TokenError` too.
 
-        with open_token_signer(module, "VNPT-CA", pin, key_label="signing") as signer:
+        with open_token_signer(module, "VNPT-CA", "signing", pin) as signer:
             signed = sign_as_leader(pdf, signer, ...)
+
+    Use the signer only inside the block: its session is closed afterwards.
     """
     with _opened(
         module,
@@ -575,7 +583,7 @@ def open_token_signer(
         pin,
         key_label=key_label,
         cert_label=cert_label,
-        signing_cert=signing_cert,
+        certificate=certificate,
         other_certs=other_certs,
         token_serial=token_serial,
     ) as opened:
@@ -585,11 +593,11 @@ def open_token_signer(
 def check_token(
     module: str,
     token_label: str,
+    key_label: str | None,
     pin: str,
-    *,
-    key_label: str | None = None,
     cert_label: str | None = None,
-    signing_cert: x509.Certificate | None = None,
+    *,
+    certificate: x509.Certificate | None = None,
     token_serial: str | None = None,
     probe: bool = False,
 ) -> TokenCheck:
@@ -605,7 +613,7 @@ def check_token(
         pin,
         key_label=key_label,
         cert_label=cert_label,
-        signing_cert=signing_cert,
+        certificate=certificate,
         other_certs=(),
         token_serial=token_serial,
     ) as opened:

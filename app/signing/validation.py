@@ -28,8 +28,8 @@ The document verdict, in order of precedence:
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
+import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -65,6 +65,8 @@ from pyhanko.sign.validation.status import (
 )
 from pyhanko_certvalidator import ValidationContext
 
+from . import aio
+
 __all__ = [
     "DocumentReport",
     "SignatureCheck",
@@ -83,8 +85,20 @@ NAME_OVERRIDES = {ORGANIZATION_IDENTIFIER: "organizationIdentifier"}
 # A document signature needs digitalSignature or nonRepudiation (one is enough).
 SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 
-# What pyHanko's PDF parser and CMS handling raise on hostile or damaged input.
-READ_ERRORS = (misc.PdfError, ValueError, KeyError, IndexError, TypeError, AttributeError, RecursionError)
+# What pyHanko's PDF parser, stream filters and CMS handling raise on hostile or damaged input (NotImplementedError:
+# features pyHanko refuses, e.g. some seed-value constraints or stream filters).
+READ_ERRORS = (
+    misc.PdfError,
+    ValueError,
+    KeyError,
+    IndexError,
+    TypeError,
+    AttributeError,
+    RecursionError,
+    OverflowError,
+    NotImplementedError,
+    zlib.error,
+)
 
 
 class UnreadablePdf(Exception):
@@ -890,10 +904,6 @@ def validate(
     now: datetime | None = None,
 ) -> DocumentReport:
     """Synchronous `validate_async`, for code without an event loop (it runs one of its own)."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        pass
-    else:
-        raise RuntimeError("validate() cannot run inside an event loop; await validate_async() instead")
-    return asyncio.run(validate_async(pdf, trust_roots, crls=crls, ocsps=ocsps, allow_fetching=allow_fetching, now=now))
+    return aio.run(
+        lambda: validate_async(pdf, trust_roots, crls=crls, ocsps=ocsps, allow_fetching=allow_fetching, now=now)
+    )

@@ -29,7 +29,7 @@ CHROMIUM_ARGS = [
 TIMEOUT_MS = 10_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")  # Playwright leaves an event loop running until it stops
 def browser() -> Iterator:
     """One Chromium for the whole session; every test gets a fresh context (no shared cookies)."""
     if not CHROMIUM.exists():
