@@ -123,6 +123,9 @@ class ApiClient:
     def post(self, url: str, **kwargs: Any) -> TestResponse:
         return self.client.post(url, headers=self._headers(kwargs), **kwargs)
 
+    def put(self, url: str, **kwargs: Any) -> TestResponse:
+        return self.client.put(url, headers=self._headers(kwargs), **kwargs)
+
     def patch(self, url: str, **kwargs: Any) -> TestResponse:
         return self.client.patch(url, headers=self._headers(kwargs), **kwargs)
 
