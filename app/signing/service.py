@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -270,6 +271,17 @@ def check_signatures(doc: Document, file: DocumentFile, data: bytes | None = Non
     db.session.add(row)
     db.session.flush()
     return row
+
+
+def _check_if_signed(doc: Document, file: DocumentFile, data: bytes) -> None:
+    """Every PDF that enters with signatures gets its report at once; an unsigned one gets it when asked."""
+    if b"/ByteRange" in data:
+        # pyHanko may not read what pypdf read: asking for the report later says why.
+        with contextlib.suppress(InvalidInput):
+            check_signatures(doc, file, data)
+
+
+documents.NEW_MAIN_FILE_CHECKS.append(_check_if_signed)
 
 
 def latest_report(actor: User, document_id: int, refresh: bool = False) -> tuple[Document, SignatureReport]:

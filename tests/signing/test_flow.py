@@ -6,31 +6,9 @@ import io
 import subprocess
 import threading
 
-import pytest
 import sqlalchemy as sa
 
 from tests.support import PASSWORD, ApiClient, make_pdf
-
-
-@pytest.fixture
-def signing(app, world):  # type: ignore[no-untyped-def]
-    """The built-in CA; a certificate and signature image for leader_a; a certificate and seal for org A."""
-    from app.auth.models import Organisation, User
-    from app.extensions import db
-    from app.signing import credentials
-    from app.signing.demo import seal_png, signature_png
-    from app.signing.service import set_seal, set_signature_image
-
-    with app.app_context():
-        credentials.init_authority("CA thử nghiệm")
-        leader = db.session.get(User, world.users["leader_a"])
-        credentials.issue_for_user(leader)
-        set_signature_image(leader, signature_png(leader.full_name))
-        org = db.session.get(Organisation, world.orgs["a"])
-        credentials.issue_for_organisation(org)
-        set_seal(None, org.id, seal_png(org.name))
-        db.session.commit()
-    return world
 
 
 def _draft(api, notation: str = "QĐ-UBND", attachments=None) -> dict:  # type: ignore[no-untyped-def]
@@ -204,3 +182,23 @@ def test_two_clerks_issuing_at_once_never_get_the_same_number(app, api, signing)
             db.session.scalars(sa.select(Document.register_number).where(Document.id.in_([d["id"] for d in drafts])))
         )
     assert numbers == [1, 2]
+
+
+def test_a_signed_pdf_registered_as_incoming_gets_its_report_at_once(app, api, signing) -> None:  # type: ignore[no-untyped-def]
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.signing.models import SignatureReport
+
+    draft = _draft(api)
+    api("leader_a").post(f"/api/v1/documents/{draft['id']}/sign", json={})
+    issued = api("clerk_a").post(f"/api/v1/documents/{draft['id']}/issue", json={}).get_json()
+    received = api("clerk_b").register(_main_bytes(api("clerk_a"), issued), number="01", notation="QĐ-UBND")
+    assert received.status_code == 201
+    doc_id = received.get_json()["id"]
+    with app.app_context():
+        stored = db.session.scalars(sa.select(SignatureReport).where(SignatureReport.document_id == doc_id)).all()
+    assert [r.verdict for r in stored] == ["valid"]
+    report = api("clerk_b").get(f"/api/v1/documents/{doc_id}/signatures").get_json()
+    assert report["verdict"] == "valid"
+    assert [s["signer_name"] for s in report["signatures"]] == ["Người leader A", "Ủy ban nhân dân tỉnh Thử Nghiệm"]

@@ -6,7 +6,7 @@ import io
 
 import pytest
 
-from tests.signing.test_flow import _draft, _main_bytes, pdfsig, signing  # noqa: F401 - the fixture
+from tests.signing.test_flow import _draft, _main_bytes, pdfsig
 
 
 def _set_level(app, world, level: str) -> None:  # type: ignore[no-untyped-def]
