@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -208,6 +209,12 @@ class StoredFile:
     role: FileRole
     filename: str
     blob: PutBlob
+    data: bytes
+
+
+# Called for every new document's main file, in the same transaction (signing validates signed PDFs here).
+# Other domains register themselves at import; documents never imports them.
+NEW_MAIN_FILE_CHECKS: list[Callable[[Document, DocumentFile, bytes], None]] = []
 
 
 def _put_files(main: Upload | None, attachments: list[Upload]) -> list[StoredFile]:
@@ -217,7 +224,7 @@ def _put_files(main: Upload | None, attachments: list[Upload]) -> list[StoredFil
     for role, upload in uploads:
         filename = safe_filename(upload.filename, "document.pdf" if role == FileRole.MAIN else "attachment")
         content_type = "application/pdf" if role == FileRole.MAIN else content_type_for(filename)
-        stored.append(StoredFile(role, filename, put_blob(upload.data, content_type, filename)))
+        stored.append(StoredFile(role, filename, put_blob(upload.data, content_type, filename), upload.data))
     return stored
 
 
@@ -251,6 +258,10 @@ def _add_document(doc: Document, actor: User, stored: list[StoredFile], **audit:
         db.session.add(doc)
         files = _add_files(doc, actor, stored)
     db.session.flush()
+    for item, row in zip(stored, files, strict=True):
+        if item.role == FileRole.MAIN:
+            for check in NEW_MAIN_FILE_CHECKS:
+                check(doc, row, item.data)
     if doc.secrecy != Secrecy.NORMAL:
         db.session.add(DocumentGrant(document_id=doc.id, user_id=actor.id, granted_by_id=actor.id))
     record(
