@@ -148,7 +148,7 @@ def sign_document(
         certificate=cred.certificate.serial,
         level=options.level,
     )
-    check_signatures(doc, new_file, signed)
+    # Its report is made when first asked for (GET .../signatures, the document page, or the issue).
     return doc
 
 
