@@ -9,4 +9,5 @@ from __future__ import annotations
 
 BENCHMARKS: dict[str, str] = {
     "intake": "bench.intake",
+    "signing": "bench.signing",
 }

@@ -54,17 +54,23 @@ class Result:
         return cls(name, metric, round(value, 3), round(floor, 3), round(ratio, 4), target, unit)
 
     @property
+    def lower_is_better(self) -> bool:
+        """Times (metrics named ..._ms) have a ceiling as target; rates have a floor."""
+        return self.metric.endswith("_ms")
+
+    @property
     def met(self) -> bool:
-        return self.ratio >= self.target
+        return self.ratio <= self.target if self.lower_is_better else self.ratio >= self.target
 
     def describe(self) -> str:
-        verdict = "met" if self.met else "BELOW TARGET"
+        verdict = "met" if self.met else "MISSED"
+        sign = "<=" if self.lower_is_better else ">="
         return "\n".join(
             [
                 f"{self.name}: {self.metric}",
                 f"  app    {self.value:12.2f} {self.unit}",
                 f"  floor  {self.floor:12.2f} {self.unit}",
-                f"  ratio  {self.ratio:12.3f}   (target >= {self.target:.2f}: {verdict})",
+                f"  ratio  {self.ratio:12.3f}   (target {sign} {self.target:.2f}: {verdict})",
             ]
         )
 
