@@ -405,7 +405,12 @@ def _basic_constraints(cert: x509.Certificate) -> x509.BasicConstraints | None:
 
 
 def trust_roots() -> list[x509.Certificate]:
-    return [pki.load_pem(r.pem) for r in _root_rows()]
+    return [_parsed(r.pem) for r in _root_rows()]
+
+
+@lru_cache(maxsize=64)
+def _parsed(pem_text: str) -> x509.Certificate:
+    return pki.load_pem(pem_text)
 
 
 def revoke(actor: User | None, serial: str, reason: str = "unspecified") -> Certificate:
@@ -442,14 +447,31 @@ def _revoked_entries(ca: CertificateAuthority) -> list[pki.Revoked]:
     ]
 
 
+_CRL_CACHE: dict[tuple, tuple[float, x509.CertificateRevocationList]] = {}
+CRL_REFRESH_SECONDS = 3600
+
+
 def current_crl() -> x509.CertificateRevocationList:
-    """The CA's CRL, made fresh (it is small and signing it is cheap)."""
+    """The CA's CRL. It is made again as soon as a revocation changes the list (one query tells), and at
+    least every hour; in between the signed list is kept in memory."""
     ca = authority_row()
     if ca is None:
         raise NotFound(gettext("No certificate authority."))
+    state = db.session.execute(
+        sa.select(sa.func.count(), sa.func.max(Certificate.revoked_at)).where(
+            Certificate.issuer == ca.certificate.subject, Certificate.revoked_at.is_not(None)
+        )
+    ).one()
+    key_of_list = (ca.id, state[0], state[1])
+    now = datetime.now(UTC).timestamp()
+    cached = _CRL_CACHE.get(key_of_list)
+    if cached is not None and now - cached[0] < CRL_REFRESH_SECONDS:
+        return cached[1]
     key, cert = _loaded_authority()
-    number = int(datetime.now(UTC).timestamp())
-    return pki.build_crl(key, cert, _revoked_entries(ca), number)
+    crl = pki.build_crl(key, cert, _revoked_entries(ca), int(now))
+    _CRL_CACHE.clear()
+    _CRL_CACHE[key_of_list] = (now, crl)
+    return crl
 
 
 def ocsp_answer(request_der: bytes) -> bytes:
