@@ -462,7 +462,7 @@ def current_crl() -> x509.CertificateRevocationList:
             Certificate.issuer == ca.certificate.subject, Certificate.revoked_at.is_not(None)
         )
     ).one()
-    key_of_list = (ca.id, state[0], state[1])
+    key_of_list = (ca.certificate.sha256, state[0], state[1])
     now = datetime.now(UTC).timestamp()
     cached = _CRL_CACHE.get(key_of_list)
     if cached is not None and now - cached[0] < CRL_REFRESH_SECONDS:
