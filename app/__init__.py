@@ -62,12 +62,14 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .auth.admin import admin
     from .auth.views import auth
     from .documents.views import documents
+    from .signing.pages import signing_pages
     from .web import web
 
     app.register_blueprint(web)
     app.register_blueprint(auth)
     app.register_blueprint(admin)
     app.register_blueprint(documents)
+    app.register_blueprint(signing_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 

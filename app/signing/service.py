@@ -139,6 +139,9 @@ def sign_document(
             raise InvalidState(str(err)) from None
     new_file = documents.add_file_version(actor, doc, signed, _signed_name(main.filename, "ky"), main)
     doc.status = str(DocumentStatus.SIGNED)
+    doc.signer_name = actor.full_name
+    doc.signer_position = actor.position
+    documents.refresh_derived(doc)
     record(
         AuditAction.DOCUMENT_SIGNED,
         actor=actor,
@@ -191,12 +194,14 @@ def issue_document(actor: User, document_id: int, *, pin: str | None = None) -> 
     credentials.check_usable(cred.certificate)
     options = signing_options(org)
     year = local_today().year
-    register, number = documents.take_register_number(org.id, Direction.OUTGOING, year, doc.secrecy != Secrecy.NORMAL)
-    number_text = f"{number:02d}"  # Decree 30, art. 15: numbers below 10 are written with a leading 0
     today = local_today()
     place = doc.place or org.place or ""
     profile = signing_profile(org.id)
-    with credentials.signer_for(cred, pin) as signer:
+    with credentials.signer_for(cred, pin) as signer:  # a wrong PIN fails here, before a number is taken
+        register, number = documents.take_register_number(
+            org.id, Direction.OUTGOING, year, doc.secrecy != Secrecy.NORMAL
+        )
+        number_text = f"{number:02d}"  # Decree 30, art. 15: numbers below 10 are written with a leading 0
         try:
             issued = pdf.issue_with_seal(
                 data,
