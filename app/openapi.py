@@ -419,6 +419,16 @@ def build_spec() -> dict[str, Any]:
                     "responses": {"200": {"description": "Set"}, **_errors("401", "403", "422")},
                 }
             },
+            "/trust-roots": {
+                "get": {
+                    "summary": "The CA certificates validation trusts",
+                    "responses": {"200": {"description": "OK"}},
+                },
+                "post": {
+                    "summary": "Trust one more CA (certificate PEM, name); a top-level administrator only",
+                    "responses": {"201": {"description": "Added"}, **_errors("401", "403", "422")},
+                },
+            },
             "/documents/{document_id}/files/{file_id}": {
                 "get": {
                     "summary": "A file's bytes, re-hashed against their SHA-256 before they are sent",

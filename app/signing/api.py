@@ -171,3 +171,19 @@ def put_level(organisation_id: int):  # type: ignore[no-untyped-def]
     level = _body().get("level")
     profile = service.set_level(current_user, organisation_id, level if isinstance(level, str) else "")
     return jsonify({"level": profile.level})
+
+
+@api.get("/trust-roots")
+def list_trust_roots():  # type: ignore[no-untyped-def]
+    rows = credentials.trust_root_rows()
+    return jsonify({"items": [{"id": r.id, "name": r.name, "sha256": r.sha256} for r in rows], "total": len(rows)})
+
+
+@api.post("/trust-roots")
+def add_trust_root():  # type: ignore[no-untyped-def]
+    data = _body()
+    pem, name = data.get("certificate"), data.get("name")
+    if not isinstance(pem, str) or not pem.strip():
+        raise InvalidInput({"certificate": gettext("Required.")})
+    root = credentials.add_trust_root_as_admin(current_user, pem, name if isinstance(name, str) else None)
+    return jsonify({"id": root.id, "name": root.name, "sha256": root.sha256}), 201

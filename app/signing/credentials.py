@@ -28,7 +28,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Organisation, User
-from ..errors import InvalidInput, InvalidState, NotFound
+from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, utcnow
 from . import keys, pki
 from .models import Certificate, CertificateAuthority, CertificateKind, Credential, CredentialKind, TrustRoot
@@ -339,6 +339,19 @@ def _simple_signer(cred_id: int, sealed: bytes, cert_pem: str, chain_pem: str) -
             ]
         ),
     )
+
+
+def trust_root_rows() -> list[TrustRoot]:
+    return _root_rows()
+
+
+def add_trust_root_as_admin(actor: User, pem_text: str, name: str | None = None) -> TrustRoot:
+    """Trust roots are the deployment's: only an administrator of a top-level organisation adds one."""
+    from ..auth.models import Role
+
+    if not actor.has_role(Role.ADMIN) or actor.organisation.parent_id is not None:
+        raise Forbidden(gettext("Only an administrator of a top-level organisation adds trust roots."))
+    return add_trust_root(actor, pem_text, name)
 
 
 def _root_rows() -> list[TrustRoot]:

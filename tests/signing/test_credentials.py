@@ -181,3 +181,19 @@ def test_verify_checks_any_pdf_without_storing_it(api, world) -> None:  # type: 
         "/api/v1/verify", content_type="multipart/form-data", data={"file": (io.BytesIO(b"%PDF-1.4 broken"), "x.pdf")}
     )
     assert bad.status_code == 422
+
+
+def test_a_top_level_administrator_adds_a_trust_root(api, world) -> None:  # type: ignore[no-untyped-def]
+    _key, ca_cert = pki.make_ca(pki.Subject("CA Bộ Nội vụ"))
+    body = {"certificate": pki.pem(ca_cert), "name": "CA Bộ Nội vụ"}
+    assert api("admin_b").post("/api/v1/trust-roots", json=body).status_code == 403
+    assert api("clerk_a").post("/api/v1/trust-roots", json=body).status_code == 403
+    added = api("admin_a").post("/api/v1/trust-roots", json=body)
+    assert added.status_code == 201
+    names = [r["name"] for r in api("clerk_a").get("/api/v1/trust-roots").get_json()["items"]]
+    assert "CA Bộ Nội vụ" in names
+    leaf_key = pki.new_key()
+    leaf = pki.issue(_key, ca_cert, pki.Subject("Không phải CA"), leaf_key.public_key())
+    refused = api("admin_a").post("/api/v1/trust-roots", json={"certificate": pki.pem(leaf)})
+    assert refused.status_code == 422
+    assert api("admin_a").post("/api/v1/trust-roots", json={"certificate": "nonsense"}).status_code == 422
