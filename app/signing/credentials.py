@@ -426,6 +426,20 @@ def _parsed(pem_text: str) -> x509.Certificate:
     return pki.load_pem(pem_text)
 
 
+def trust_roots_for_validation() -> list[asn1_x509.Certificate]:
+    """The trust roots as pyHanko takes them, converted once per certificate and process."""
+    return [_as_asn1(r.pem) for r in _root_rows()]
+
+
+@lru_cache(maxsize=64)
+def _as_asn1(pem_text: str) -> asn1_x509.Certificate:
+    return asn1_x509.Certificate.load(pki.load_pem(pem_text).public_bytes(serialization.Encoding.DER))
+
+
+def current_crl_der() -> bytes:
+    return _crl_entry()[1]
+
+
 def revoke(actor: User | None, serial: str, reason: str = "unspecified") -> Certificate:
     """Revoke a certificate of the built-in CA by its serial (hex); its credentials stop signing at once."""
     serial = serial.strip().lower().removeprefix("0x").lstrip("0") or "0"
@@ -460,13 +474,17 @@ def _revoked_entries(ca: CertificateAuthority) -> list[pki.Revoked]:
     ]
 
 
-_CRL_CACHE: dict[tuple, tuple[float, x509.CertificateRevocationList]] = {}
+_CRL_CACHE: dict[tuple, tuple[float, x509.CertificateRevocationList, bytes]] = {}
 CRL_REFRESH_SECONDS = 3600
 
 
 def current_crl() -> x509.CertificateRevocationList:
     """The CA's CRL. It is made again as soon as a revocation changes the list (one query tells), and at
     least every hour; in between the signed list is kept in memory."""
+    return _crl_entry()[0]
+
+
+def _crl_entry() -> tuple[x509.CertificateRevocationList, bytes]:
     ca = authority_row()
     if ca is None:
         raise NotFound(gettext("No certificate authority."))
@@ -479,12 +497,13 @@ def current_crl() -> x509.CertificateRevocationList:
     now = datetime.now(UTC).timestamp()
     cached = _CRL_CACHE.get(key_of_list)
     if cached is not None and now - cached[0] < CRL_REFRESH_SECONDS:
-        return cached[1]
+        return cached[1], cached[2]
     key, cert = _loaded_authority()
     crl = pki.build_crl(key, cert, _revoked_entries(ca), int(now))
+    der = crl.public_bytes(serialization.Encoding.DER)
     _CRL_CACHE.clear()
-    _CRL_CACHE[key_of_list] = (now, crl)
-    return crl
+    _CRL_CACHE[key_of_list] = (now, crl, der)
+    return crl, der
 
 
 def ocsp_answer(request_der: bytes) -> bytes:
