@@ -206,6 +206,17 @@ def _store_builtin(
     return cred
 
 
+def _imported_certificate(actor: User, cert: x509.Certificate) -> Certificate:
+    """The row of a certificate the user brings (known ones are reused); their active credential is retired."""
+    row = db.session.scalars(sa.select(Certificate).where(Certificate.sha256 == pki.fingerprint(cert))).first()
+    if row is None:
+        row = _certificate_row(cert, CertificateKind.IMPORTED, user_id=actor.id)
+        db.session.add(row)
+        db.session.flush()
+    _retire(Credential.user_id == actor.id)
+    return row
+
+
 def import_pkcs12(actor: User, data: bytes, password: str) -> Credential:
     """Import a user's key and certificate from a password-protected PKCS#12 file; the key is sealed at once."""
     if not data:
@@ -216,12 +227,7 @@ def import_pkcs12(actor: User, data: bytes, password: str) -> Credential:
         raise InvalidInput({"password": gettext("The password is wrong, or the file is not a PKCS#12 file.")}) from None
     if key is None or cert is None:
         raise InvalidInput({"file": gettext("The PKCS#12 file holds no private key and certificate.")})
-    row = db.session.scalars(sa.select(Certificate).where(Certificate.sha256 == pki.fingerprint(cert))).first()
-    if row is None:
-        row = _certificate_row(cert, CertificateKind.IMPORTED, user_id=actor.id)
-        db.session.add(row)
-        db.session.flush()
-    _retire(Credential.user_id == actor.id)
+    row = _imported_certificate(actor, cert)
     cred = Credential(
         kind=CredentialKind.PKCS12,
         user_id=actor.id,
@@ -250,12 +256,7 @@ def register_token(actor: User, *, module: str, token_label: str, key_label: str
         )
     if errors:
         raise InvalidInput(errors)
-    row = db.session.scalars(sa.select(Certificate).where(Certificate.sha256 == pki.fingerprint(cert))).first()
-    if row is None:
-        row = _certificate_row(cert, CertificateKind.IMPORTED, user_id=actor.id)
-        db.session.add(row)
-        db.session.flush()
-    _retire(Credential.user_id == actor.id)
+    row = _imported_certificate(actor, cert)
     cred = Credential(
         kind=CredentialKind.PKCS11,
         user_id=actor.id,
@@ -327,16 +328,13 @@ def _simple_signer(cred_id: int, sealed: bytes, cert_pem: str, chain_pem: str) -
     """One pyHanko signer per credential and process: the key is unsealed and parsed once."""
     key_der = keys.unseal(sealed, f"credential:{cred_id}")
     cert = pki.load_pem(cert_pem)
-    chain = [x509.load_pem_x509_certificates(chain_pem.encode())] if chain_pem.strip() else [[]]
+    chain = x509.load_pem_x509_certificates(chain_pem.encode()) if chain_pem.strip() else []
     return signers.SimpleSigner(
         signing_cert=asn1_x509.Certificate.load(cert.public_bytes(serialization.Encoding.DER)),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
         cert_registry=SimpleCertificateStore.from_certs(
-            [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain[0]]
-            + [
-                asn1_x509.Certificate.load(pki.load_pem(r.pem).public_bytes(serialization.Encoding.DER))
-                for r in _root_rows()
-            ]
+            [asn1_x509.Certificate.load(c.public_bytes(serialization.Encoding.DER)) for c in chain]
+            + [_as_asn1(r.pem) for r in _root_rows()]
         ),
     )
 
