@@ -13,6 +13,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 
 import sqlalchemy as sa
+from asn1crypto import crl as asn1_crl
 from asn1crypto import keys as asn1_keys
 from asn1crypto import tsp
 from asn1crypto import x509 as asn1_x509
@@ -436,6 +437,15 @@ def _as_asn1(pem_text: str) -> asn1_x509.Certificate:
 
 def current_crl_der() -> bytes:
     return _crl_entry()[1]
+
+
+def current_crl_for_validation() -> asn1_crl.CertificateList:
+    return _parsed_crl(_crl_entry()[1])
+
+
+@lru_cache(maxsize=2)
+def _parsed_crl(der: bytes) -> asn1_crl.CertificateList:
+    return asn1_crl.CertificateList.load(der)
 
 
 def revoke(actor: User | None, serial: str, reason: str = "unspecified") -> Certificate:

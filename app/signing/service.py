@@ -255,7 +255,7 @@ def check_pdf(data: bytes) -> Any:
     """The validation report of any PDF against this deployment's trust roots and revocation data."""
     from . import validation
 
-    crls = [credentials.current_crl_der()] if credentials.authority_row() is not None else []
+    crls = [credentials.current_crl_for_validation()] if credentials.authority_row() is not None else []
     try:
         return validation.validate(data, credentials.trust_roots_for_validation(), crls=crls)
     except validation.UnreadablePdf as err:

@@ -177,7 +177,7 @@ class _Finding:
 @dataclass(frozen=True)
 class _Settings:
     trust_roots: tuple[asn1_x509.Certificate, ...]
-    crls: tuple[bytes, ...]
+    crls: tuple[asn1_crl.CertificateList, ...]
     ocsps: tuple[bytes, ...]
     allow_fetching: bool
     now: datetime | None
@@ -880,7 +880,9 @@ async def validate_async(
         raise ValueError("revocation data cannot be fetched for a validation time in the past; pass crls/ocsps")
     settings = _Settings(
         trust_roots=tuple(_asn1_certificate(c) for c in trust_roots),
-        crls=tuple(_crl_der(c) for c in crls),
+        crls=tuple(
+            c if isinstance(c, asn1_crl.CertificateList) else asn1_crl.CertificateList.load(_crl_der(c)) for c in crls
+        ),  # parsed once per call (or not at all), not once per signature
         ocsps=tuple(_ocsp_der(o) for o in ocsps),
         allow_fetching=allow_fetching,
         now=now,
