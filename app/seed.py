@@ -112,6 +112,7 @@ def _pdf(
             number_line=f"Số: {number}" if number else "",
             place=PROVINCE,
             issued_on=local_today() - timedelta(days=3) if number else None,
+            signer_block=bool(number),
             type_name=type_name,
             subject=subject,
             body=body,
@@ -241,7 +242,7 @@ def _sample_documents(by_code: dict[str, Organisation], users: dict) -> None:
     rules = _pdf(
         province,
         "",
-        "     /QĐ-UBND",
+        None,
         "Quyết định",
         "Về việc ban hành Quy chế làm việc của Ủy ban nhân dân tỉnh nhiệm kỳ 2026 - 2031",
         [

@@ -41,6 +41,9 @@ def _bold_variant(regular: Path) -> Path:
     return regular
 
 
+NUMBER_ROW_OFFSET_MM = 16.5  # below the top margin (20 mm): the number and date row starts 36.5 mm from the top
+
+
 @dataclass
 class DocumentLayout:
     organisation: str
@@ -54,6 +57,7 @@ class DocumentLayout:
     signer_position: str = ""
     signer_name: str = ""
     recipients: list[str] = field(default_factory=list)
+    signer_block: bool = True
 
 
 def render_document(layout: DocumentLayout, pages: int = 1) -> bytes:
@@ -76,18 +80,26 @@ def render_document(layout: DocumentLayout, pages: int = 1) -> bytes:
         pdf.multi_cell(w, h, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
 
     top = pdf.get_y()
-    # The line of the parent agency is kept even when empty, so the number line is always at the same height
-    # (31-39 mm from the top), where the clerk's number field goes at issue.
+    # Fixed heights: the parent agency (one line, kept even when empty) and the organisation (two lines), so the
+    # row of the number (left) and of the place and date (right) is always 36.5-44.5 mm from the top of page 1:
+    # where the clerk's fields go at issue (app/signing/pdf.py, IssueFields).
     block(0, left_w, 5.5, layout.parent_organisation.upper(), size=11)
-    block(0, left_w, 5.5, layout.organisation.upper(), "B", 11)
+    pdf.set_font("doc", "B", 11)
+    pdf.set_xy(pdf.l_margin, top + 5.5)
+    pdf.multi_cell(
+        left_w, 5.5, layout.organisation.upper(), align="C", max_line_height=5.5, new_x=XPos.LMARGIN, new_y=YPos.NEXT
+    )
+    number_row = top + NUMBER_ROW_OFFSET_MM
+    pdf.set_y(number_row)
     block(0, left_w, 8, layout.number_line, size=12)
-    after_left = pdf.get_y()
     pdf.set_y(top)
     block(left_w, width - left_w, 5.5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "B", 11)
     block(left_w, width - left_w, 6, "Độc lập - Tự do - Hạnh phúc", "B", 12)
     when = layout.issued_on
     dated = f"{layout.place}, ngày {when.day:02d} tháng {when.month:02d} năm {when.year}" if when else ""
+    pdf.set_y(number_row)
     block(left_w, width - left_w, 8, dated, size=12)
+    after_left = pdf.get_y()
     pdf.set_y(max(after_left, pdf.get_y()) + 6)
     block(0, width, 7, layout.type_name.upper(), "B", 14)
     block(0, width, 6.5, layout.subject, "B", 13)
@@ -103,8 +115,9 @@ def render_document(layout: DocumentLayout, pages: int = 1) -> bytes:
     block(0, width * 0.5, 5.5, "Nơi nhận:", "B", 12, "L")
     for recipient in layout.recipients:
         block(0, width * 0.5, 5, "- " + recipient + ";", size=11, align="L")
-    pdf.set_y(y)
-    block(width * 0.5, width * 0.5, 6.5, layout.signer_position.upper(), "B", 13)
-    pdf.ln(24)
-    block(width * 0.5, width * 0.5, 6.5, layout.signer_name, "B", 13)
+    if layout.signer_block:  # a paper-signed layout; a draft leaves the place to the digital signature
+        pdf.set_y(y)
+        block(width * 0.5, width * 0.5, 6.5, layout.signer_position.upper(), "B", 13)
+        pdf.ln(24)
+        block(width * 0.5, width * 0.5, 6.5, layout.signer_name, "B", 13)
     return bytes(pdf.output())

@@ -273,8 +273,8 @@ class IssueFields:
     Decree 30 lays it out: the number line under the issuing organisation's name (left), the place and date
     on the same line (right). Each is centred in its box."""
 
-    number: Box = field(default_factory=lambda: Box(0, 30 * MM, A4_HEIGHT - 39 * MM, 96 * MM, A4_HEIGHT - 31 * MM))
-    date: Box = field(default_factory=lambda: Box(0, 96 * MM, A4_HEIGHT - 39.5 * MM, 195 * MM, A4_HEIGHT - 31.5 * MM))
+    number: Box = field(default_factory=lambda: Box(0, 30 * MM, A4_HEIGHT - 44.5 * MM, 96 * MM, A4_HEIGHT - 36.5 * MM))
+    date: Box = field(default_factory=lambda: Box(0, 96 * MM, A4_HEIGHT - 44.5 * MM, 195 * MM, A4_HEIGHT - 36.5 * MM))
 
 
 def default_leader_box(pdf: bytes) -> Box:
