@@ -13,7 +13,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
@@ -22,7 +22,7 @@ from ..documents.models import Document
 from ..errors import DomainError, Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db
 from ..templating import local_datetime
-from . import credentials, service
+from . import credentials, reasons, service
 from .models import Credential, CredentialKind, SignatureImage, SignatureLevel, SignatureReport, SigningProfile
 
 signing_pages = Blueprint("signing_pages", __name__)
@@ -144,6 +144,12 @@ def _signing_helpers() -> dict[str, Any]:
 @signing_pages.app_template_filter("report_time")
 def _report_time(value: str | None) -> str:
     return report_time(value)
+
+
+@signing_pages.app_template_filter("localised_reason")
+def _localised_reason(reason: str) -> str:
+    """A reason of the stored report (the validator's English) in the page's language."""
+    return reasons.localise(reason, str(get_locale() or "vi"))
 
 
 def _problem(err: DomainError) -> str:

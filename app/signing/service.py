@@ -8,7 +8,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 
 from ..audit.models import AuditAction
 from ..audit.service import record
@@ -22,6 +22,7 @@ from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db
 from ..storage.service import read_blob
 from . import credentials, pdf
+from .reasons import localise
 from .models import SignatureImage, SignatureLevel, SignatureReport, SigningProfile
 
 
@@ -182,7 +183,11 @@ def issue_document(actor: User, document_id: int, *, pin: str | None = None) -> 
     report = check_pdf(data)
     leader = next((s for s in report.signatures if s.field_name == pdf.LEADER_FIELD), None)
     if leader is None or leader.verdict != "valid":
-        why = "; ".join(leader.reasons) if leader is not None else gettext("there is no leader's signature")
+        why = (
+            "; ".join(localise(r, str(get_locale() or "vi")) for r in leader.reasons)
+            if leader is not None
+            else gettext("there is no leader's signature")
+        )
         raise InvalidState(
             gettext("The competent signer's signature is not valid (%(why)s): it cannot be issued.", why=why),
             code="leader_signature_invalid",
