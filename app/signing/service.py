@@ -22,8 +22,8 @@ from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db
 from ..storage.service import read_blob
 from . import credentials, pdf
-from .reasons import localise
 from .models import SignatureImage, SignatureLevel, SignatureReport, SigningProfile
+from .reasons import localise
 
 
 @dataclass(frozen=True)
