@@ -332,6 +332,16 @@ def build_spec() -> dict[str, Any]:
                                     "maxItems": 4,
                                     "description": "[x1, y1, x2, y2] in points; default: last page, lower right",
                                 },
+                                "number_box": {
+                                    "type": "array",
+                                    "items": {"type": "number"},
+                                    "description": "Where issue writes the number (page 1)",
+                                },
+                                "date_box": {
+                                    "type": "array",
+                                    "items": {"type": "number"},
+                                    "description": "Where issue writes the place and date (page 1)",
+                                },
                             },
                         }
                     ),

@@ -33,25 +33,39 @@ def _pin(data: dict[str, Any]) -> str | None:
     return pin or None
 
 
-def _placement(data: dict[str, Any]) -> service.Placement | None:
-    if "box" not in data and "page" not in data:
+def _rectangle(value: Any, field: str, errors: dict[str, str], min_w: float, min_h: float) -> tuple | None:
+    """[x1, y1, x2, y2] in points from the lower left corner, at least min_w × min_h; errors are collected."""
+    if value is None:
         return None
-    box = data.get("box")
+    if not (
+        isinstance(value, list)
+        and len(value) == 4
+        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 14400 for v in value)
+    ):
+        errors[field] = gettext("Give the box as [x1, y1, x2, y2] in points from the lower left corner.")
+        return None
+    if abs(value[2] - value[0]) < min_w or abs(value[3] - value[1]) < min_h:
+        errors[field] = gettext("The box is too small (at least %(w)s × %(h)s points).", w=min_w, h=min_h)
+        return None
+    return tuple(float(v) for v in value)
+
+
+def _placement(data: dict[str, Any]) -> service.Placement | None:
+    """Where the leader's signature goes (page, box), and where the clerk's number and date will go
+    (number_box, date_box, on page 1), when the PDF is not laid out as Decree 30 lays it out."""
+    keys = ("box", "page", "number_box", "date_box")
+    if not any(k in data for k in keys):
+        return None
     page = data.get("page", -1)
-    errors = {}
+    errors: dict[str, str] = {}
     if not isinstance(page, int) or isinstance(page, bool):
         errors["page"] = gettext("Not a whole number.")
-    if box is not None and not (
-        isinstance(box, list)
-        and len(box) == 4
-        and all(isinstance(v, int | float) and not isinstance(v, bool) and 0 <= v <= 14400 for v in box)
-    ):
-        errors["box"] = gettext("Give the box as [x1, y1, x2, y2] in points from the lower left corner.")
-    elif box is not None and (abs(box[2] - box[0]) < 50 or abs(box[3] - box[1]) < 40):
-        errors["box"] = gettext("The box is too small for a signature (at least 50 × 40 points).")
+    box = _rectangle(data.get("box"), "box", errors, 50, 40)
+    number_box = _rectangle(data.get("number_box"), "number_box", errors, 40, 10)
+    date_box = _rectangle(data.get("date_box"), "date_box", errors, 40, 10)
     if errors:
         raise InvalidInput(errors)
-    return service.Placement(page=page, box=tuple(float(v) for v in box) if box else None)
+    return service.Placement(page=page, box=box, number_box=number_box, date_box=date_box)
 
 
 def report_json(row: Any) -> dict[str, Any]:

@@ -32,6 +32,8 @@ class Placement:
 
     page: int = -1
     box: tuple[float, float, float, float] | None = None
+    number_box: tuple[float, float, float, float] | None = None  # on page 1
+    date_box: tuple[float, float, float, float] | None = None
 
 
 def signing_profile(organisation_id: int) -> SigningProfile:
@@ -135,7 +137,9 @@ def sign_document(
     options = signing_options(actor.organisation)
     with credentials.signer_for(cred, pin) as signer:
         try:
-            signed = pdf.sign_as_leader(data, signer, appearance, box=box, options=options)
+            signed = pdf.sign_as_leader(
+                data, signer, appearance, box=box, options=options, issue_fields=_issue_fields(placement)
+            )
         except ValueError as err:
             raise InvalidState(str(err)) from None
     new_file = documents.add_file_version(actor, doc, signed, _signed_name(main.filename, "ky"), main)
@@ -154,6 +158,15 @@ def sign_document(
     )
     # Its report is made when first asked for (GET .../signatures, the document page, or the issue).
     return doc
+
+
+def _issue_fields(placement: Placement | None) -> pdf.IssueFields:
+    default = pdf.IssueFields()
+    if placement is None:
+        return default
+    number = pdf.Box(0, *placement.number_box) if placement.number_box else default.number
+    date = pdf.Box(0, *placement.date_box) if placement.date_box else default.date
+    return pdf.IssueFields(number=number, date=date)
 
 
 def _signed_name(filename: str, suffix: str) -> str:

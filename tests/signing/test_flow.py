@@ -203,3 +203,20 @@ def test_a_signed_pdf_registered_as_incoming_gets_its_report_at_once(app, api, s
     report = api("clerk_b").get(f"/api/v1/documents/{doc_id}/signatures").get_json()
     assert report["verdict"] == "valid"
     assert [s["signer_name"] for s in report["signatures"]] == ["Người leader A", "Ủy ban nhân dân tỉnh Thử Nghiệm"]
+
+
+def test_the_leader_may_say_where_the_number_and_date_will_go(api, signing) -> None:  # type: ignore[no-untyped-def]
+    from app.signing.pdf import form_fields
+
+    draft = _draft(api)
+    body = {"box": [300, 60, 550, 200], "number_box": [60, 700, 250, 720], "date_box": [300, 700, 560, 720]}
+    signed = api("leader_a").post(f"/api/v1/documents/{draft['id']}/sign", json=body)
+    assert signed.status_code == 200, signed.get_json()
+    fields = form_fields(_main_bytes(api("leader_a"), signed.get_json()))
+    assert fields["eoffice_number"].box.rect() == (60, 700, 250, 720)
+    assert fields["eoffice_date"].box.rect() == (300, 700, 560, 720)
+    assert fields["eoffice_leader"].box.rect() == (300, 60, 550, 200)
+    assert api("clerk_a").post(f"/api/v1/documents/{draft['id']}/issue", json={}).status_code == 200
+    bad = api("leader_a").post(f"/api/v1/documents/{_draft(api)['id']}/sign", json={"number_box": [1, 2, 3, 4]})
+    assert bad.status_code == 422
+    assert set(bad.get_json()["error"]["fields"]) == {"number_box"}
