@@ -323,7 +323,7 @@ def latest_report(actor: User, document_id: int, refresh: bool = False) -> tuple
 
 def verify_upload(upload: Upload) -> Any:
     """Check any PDF, for an official who received a document by mail; nothing is stored."""
-    if not upload.data.lstrip()[:5] == b"%PDF-" and b"%PDF-" not in upload.data[:1024]:
+    if b"%PDF-" not in upload.data[:1024]:
         raise InvalidInput({"file": gettext("The main file must be a PDF.")})
     return check_pdf(upload.data)  # the validator refuses what it cannot read, with the reason
 
