@@ -341,8 +341,14 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 30.0) -> None:
 
 
 @contextmanager
-def gunicorn(env: Mapping[str, str], workdir: Path, *, workers: int = 2, timeout: float = 60.0) -> Iterator[str]:
-    """Serve wsgi:app with gunicorn's sync workers on a free port; yield its base URL; stop it on the way out."""
+def gunicorn(
+    env: Mapping[str, str], workdir: Path, *, workers: int = 2, threads: int = 0, timeout: float = 60.0
+) -> Iterator[str]:
+    """Serve wsgi:app with gunicorn on a free port; yield its base URL; stop it on the way out.
+
+    Sync workers by default; with `threads`, threaded workers, which keep connections alive between requests
+    (for latencies of one request at a time, where a new connection per request would be most of the time).
+    """
     import requests
 
     from app.storage.embedded import free_port_pair, venv_binary
@@ -350,6 +356,8 @@ def gunicorn(env: Mapping[str, str], workdir: Path, *, workers: int = 2, timeout
     port = free_port_pair()
     log_path = workdir / "gunicorn.log"
     command = [venv_binary("gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    if threads:
+        command += ["-k", "gthread", "--threads", str(threads), "--keep-alive", "30"]
     with open(log_path, "ab") as log:
         proc = subprocess.Popen(
             command,

@@ -107,6 +107,13 @@ def document_signatures(document_id: int):  # type: ignore[no-untyped-def]
 
 @api.post("/verify")
 def verify():  # type: ignore[no-untyped-def]
+    """The report of any PDF: sent as the form field `file`, or as the body itself (Content-Type: application/pdf)."""
+    if request.mimetype == "application/pdf":
+        data = request.get_data(cache=False)
+        if not data:
+            raise InvalidInput({"file": gettext("Attach the PDF to check.")})
+        report = service.verify_upload(Upload("van-ban.pdf", data))
+        return jsonify(report.to_json())
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput({"file": gettext("Attach the PDF to check.")})

@@ -25,6 +25,7 @@ from flask_babel import gettext
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko_certvalidator.registry import SimpleCertificateStore
+from sqlalchemy.orm import aliased
 
 from ..audit.models import AuditAction
 from ..audit.service import record
@@ -425,9 +426,16 @@ def _parsed(pem_text: str) -> x509.Certificate:
     return pki.load_pem(pem_text)
 
 
-def trust_roots_for_validation() -> list[asn1_x509.Certificate]:
-    """The trust roots as pyHanko takes them, converted once per certificate and process."""
-    return [_as_asn1(r.pem) for r in _root_rows()]
+def validation_material() -> tuple[list[asn1_x509.Certificate], list[asn1_crl.CertificateList]]:
+    """The trust roots and the built-in CA's current CRL, as pyHanko takes them, for every validation.
+
+    Two light queries tell whether anything changed; the parsed certificates and list are kept in memory.
+    """
+    pems = db.session.scalars(sa.select(TrustRoot.pem).order_by(TrustRoot.id))
+    roots = [_as_asn1(pem) for pem in pems]
+    state = _authority_state()
+    crls = [_parsed_crl(_crl_entry(state)[1])] if state is not None else []
+    return roots, crls
 
 
 @lru_cache(maxsize=64)
@@ -437,10 +445,6 @@ def _as_asn1(pem_text: str) -> asn1_x509.Certificate:
 
 def current_crl_der() -> bytes:
     return _crl_entry()[1]
-
-
-def current_crl_for_validation() -> asn1_crl.CertificateList:
-    return _parsed_crl(_crl_entry()[1])
 
 
 @lru_cache(maxsize=2)
@@ -492,25 +496,43 @@ def current_crl() -> x509.CertificateRevocationList:
     return _crl_entry()[0]
 
 
-def _crl_entry() -> tuple[x509.CertificateRevocationList, bytes]:
-    ca = authority_row()
-    if ca is None:
+def _authority_state() -> tuple[str, int, datetime | None] | None:
+    """(the CA certificate's SHA-256, how many certificates it revoked, the last revocation), in one query;
+    None without a built-in CA."""
+    row = db.session.execute(_authority_state_query()).first()
+    return (row[0], row[1], row[2]) if row is not None else None
+
+
+@lru_cache(maxsize=1)
+def _authority_state_query() -> sa.Select:
+    # Built once: putting a statement with aliases together costs more than running it.
+    ca_cert, revoked = aliased(Certificate), aliased(Certificate)
+    return (
+        sa.select(ca_cert.sha256, sa.func.count(revoked.id), sa.func.max(revoked.revoked_at))
+        .select_from(CertificateAuthority)
+        .join(ca_cert, ca_cert.id == CertificateAuthority.certificate_id)
+        .outerjoin(revoked, sa.and_(revoked.issuer == ca_cert.subject, revoked.revoked_at.is_not(None)))
+        .group_by(CertificateAuthority.id, ca_cert.sha256)
+        .order_by(CertificateAuthority.id)
+        .limit(1)
+    )
+
+
+def _crl_entry(state: tuple[str, int, datetime | None] | None = None) -> tuple[x509.CertificateRevocationList, bytes]:
+    state = state if state is not None else _authority_state()
+    if state is None:
         raise NotFound(gettext("No certificate authority."))
-    state = db.session.execute(
-        sa.select(sa.func.count(), sa.func.max(Certificate.revoked_at)).where(
-            Certificate.issuer == ca.certificate.subject, Certificate.revoked_at.is_not(None)
-        )
-    ).one()
-    key_of_list = (ca.certificate.sha256, state[0], state[1])
     now = datetime.now(UTC).timestamp()
-    cached = _CRL_CACHE.get(key_of_list)
+    cached = _CRL_CACHE.get(state)
     if cached is not None and now - cached[0] < CRL_REFRESH_SECONDS:
         return cached[1], cached[2]
+    ca = authority_row()
+    assert ca is not None  # the state above came from it
     key, cert = _loaded_authority()
     crl = pki.build_crl(key, cert, _revoked_entries(ca), int(now))
     der = crl.public_bytes(serialization.Encoding.DER)
     _CRL_CACHE.clear()
-    _CRL_CACHE[key_of_list] = (now, crl, der)
+    _CRL_CACHE[state] = (now, crl, der)
     return crl, der
 
 

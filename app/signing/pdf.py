@@ -19,8 +19,10 @@ import binascii
 import io
 import logging
 import os
+import re
 import tempfile
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from functools import lru_cache
@@ -41,6 +43,7 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.fields import SigFieldSpec
+from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import TimeStamper
 from pyhanko.stamp import StaticStampStyle, TextStampStyle
 from pyhanko_certvalidator import ValidationContext
@@ -330,8 +333,33 @@ def _add_text_field(writer: IncrementalPdfFileWriter, name: str, box: Box) -> No
             writer.mark_update(page_ref)
 
 
+# Room for the signature container in the PDF, learnt from the first signature of each signer and level.
+# Without it pyHanko builds and measures a dummy container before every signature: a fifth of the time of
+# a one-page signature. The learnt room is pyHanko's own estimate, with its margin of a half.
+_ROOM: dict[tuple[object, ...], int] = {}
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]")
+
+
+def _room_key(signer: signers.Signer, options: SigningOptions) -> tuple[object, ...] | None:
+    cert = signer.signing_cert
+    if cert is None:
+        return None
+    stamper = options.timestamper
+    return (cert.sha256, options.level, type(stamper).__name__, getattr(stamper, "url", None))
+
+
+def _room_taken(signed: bytes, source_length: int) -> int | None:
+    """The hex digits reserved for the signature written after `source_length` (its /Contents, without < >)."""
+    found = _BYTE_RANGE.search(signed, source_length)
+    if found is None:
+        return None
+    gap = int(found.group(3)) - int(found.group(2)) - 2
+    return gap if gap > 0 and gap % 2 == 0 else None
+
+
 def _sign(
-    writer: IncrementalPdfFileWriter,
+    make_writer: Callable[[], IncrementalPdfFileWriter],
+    source_length: int,
     signer: signers.Signer,
     field_name: str,
     options: SigningOptions,
@@ -361,6 +389,8 @@ def _sign(
         text_params = {"signed_at": local_time_text(options.signing_time())}
     elif appearance is not None:
         style = _style(appearance)
+    key = _room_key(signer, options)
+    room = _ROOM.get(key) if key is not None else None
     pdf_signer = signers.PdfSigner(
         options.metadata(field_name),
         signer=signer,
@@ -368,8 +398,22 @@ def _sign(
         stamp_style=style,
         new_field_spec=spec,
     )
-    output = aio.run(lambda: pdf_signer.async_sign_pdf(writer, in_place=False, appearance_text_params=text_params))
-    return output.getvalue()
+    try:
+        output = aio.run(
+            lambda: pdf_signer.async_sign_pdf(
+                make_writer(), in_place=False, bytes_reserved=room, appearance_text_params=text_params
+            )
+        )
+    except SigningError:
+        if room is None:
+            raise
+        # The container outgrew the room learnt earlier (a timestamp authority's answer grew): measure again.
+        _ROOM.pop(key, None)
+        return _sign(make_writer, source_length, signer, field_name, options, appearance, box, time_line)
+    signed = output.getvalue()
+    if key is not None and room is None and (taken := _room_taken(signed, source_length)) is not None:
+        _ROOM[key] = taken
+    return signed
 
 
 def sign_as_leader(
@@ -387,18 +431,22 @@ def sign_as_leader(
     Into an existing empty signature field of that name when the PDF has one; else at `box` (by default
     the last page, lower right). `appearance` is a one-page PDF of the box's size (`signer_appearance`).
     """
-    existing = form_fields(pdf).get(field_name)
+    current = form_fields(pdf)
+    existing = current.get(field_name)
     if existing is not None and (existing.kind != "/Sig" or existing.filled):
         raise ValueError(f"the field {field_name} is not an empty signature field")
     # pyHanko signs into an existing field where it is; otherwise the field is made at the box.
     box = None if existing is not None and existing.box is not None else box or default_leader_box(pdf)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    current = form_fields(pdf)
-    issue_fields = issue_fields or IssueFields()
-    for name, where in ((NUMBER_FIELD, issue_fields.number), (DATE_FIELD, issue_fields.date)):
-        if name not in current:
-            _add_text_field(writer, name, where)
-    return _sign(writer, signer, field_name, options, appearance, box, time_line=True)
+    places = issue_fields or IssueFields()
+
+    def writer() -> IncrementalPdfFileWriter:
+        made = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        for name, where in ((NUMBER_FIELD, places.number), (DATE_FIELD, places.date)):
+            if name not in current:
+                _add_text_field(made, name, where)
+        return made
+
+    return _sign(writer, len(pdf), signer, field_name, options, appearance, box, time_line=True)
 
 
 def seal_box_for(leader_box: Box, diameter: float) -> Box:
@@ -463,22 +511,29 @@ def issue_with_seal(
     leader = current.get(leader_field)
     if leader is None or not leader.filled or leader.box is None:
         raise ValueError("the document has no signature of its competent signer to issue")
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    for name, text in ((NUMBER_FIELD, number_text), (DATE_FIELD, date_text)):
+    filling = ((NUMBER_FIELD, number_text), (DATE_FIELD, date_text))
+    for name, _text in filling:
         info = current.get(name)
         if info is None or info.filled:
             raise ValueError(f"the field {name} is missing or already filled")
-        populate_static_text_field(writer, name, _text_style(), text)
+
+    def writer() -> IncrementalPdfFileWriter:
+        made = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
+        for name, text in filling:
+            populate_static_text_field(made, name, _text_style(), text)
+        return made
+
     if seal_png:
         return _sign(
             writer,
+            len(pdf),
             signer,
             field_name,
             options,
             seal_appearance(seal_diameter, seal_png),
             seal_box_for(leader.box, seal_diameter),
         )
-    return _sign(writer, signer, field_name, options, None, None)
+    return _sign(writer, len(pdf), signer, field_name, options, None, None)
 
 
 def sign_attachment(
@@ -492,5 +547,12 @@ def sign_attachment(
     """The organisation's signature on an attachment: no image; the lines at the top right of page 1."""
     width, height = page_size(pdf, 0)
     box = Box(0, width - 15 * MM - 75 * MM, height - 10 * MM - 34, width - 15 * MM, height - 10 * MM)
-    writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    return _sign(writer, signer, field_name, options, text_appearance(box.width, box.height, lines), box)
+    return _sign(
+        lambda: IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False),
+        len(pdf),
+        signer,
+        field_name,
+        options,
+        text_appearance(box.width, box.height, lines),
+        box,
+    )

@@ -273,9 +273,9 @@ def check_pdf(data: bytes) -> Any:
     """The validation report of any PDF against this deployment's trust roots and revocation data."""
     from . import validation
 
-    crls = [credentials.current_crl_for_validation()] if credentials.authority_row() is not None else []
+    roots, crls = credentials.validation_material()
     try:
-        return validation.validate(data, credentials.trust_roots_for_validation(), crls=crls)
+        return validation.validate(data, roots, crls=crls)
     except validation.UnreadablePdf as err:
         raise InvalidInput({"file": str(err)}) from None
 

@@ -220,3 +220,22 @@ def test_the_leader_may_say_where_the_number_and_date_will_go(api, signing) -> N
     bad = api("leader_a").post(f"/api/v1/documents/{_draft(api)['id']}/sign", json={"number_box": [1, 2, 3, 4]})
     assert bad.status_code == 422
     assert set(bad.get_json()["error"]["fields"]) == {"number_box"}
+
+
+def test_verify_takes_the_pdf_as_the_body(api, signing) -> None:  # type: ignore[no-untyped-def]
+    draft = _draft(api)
+    leader = api("leader_a")
+    signed = _main_bytes(leader, leader.post(f"/api/v1/documents/{draft['id']}/sign", json={}).get_json())
+    client = api("clerk_b")  # anyone may check any PDF: nothing of it is kept
+    as_body = client.post("/api/v1/verify", data=signed, content_type="application/pdf")
+    as_form = client.post(
+        "/api/v1/verify", content_type="multipart/form-data", data={"file": (io.BytesIO(signed), "thu.pdf")}
+    )
+    assert as_body.status_code == 200 and as_body.get_json()["verdict"] == "valid"
+    assert as_body.get_json() == as_form.get_json()
+    empty = client.post("/api/v1/verify", data=b"", content_type="application/pdf")
+    assert empty.status_code == 422 and "file" in empty.get_json()["error"]["fields"]
+    not_pdf = client.post("/api/v1/verify", data=b"GIF89a", content_type="application/pdf")
+    assert not_pdf.status_code == 422
+    nothing = client.post("/api/v1/verify", json={})
+    assert nothing.status_code == 422
