@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import jsonify, request
-from flask_babel import gettext
+from flask_babel import get_locale, gettext
 from flask_login import current_user
 
 from ..api import api
@@ -13,7 +13,7 @@ from ..documents.api import document_json
 from ..documents.uploads import Upload
 from ..errors import InvalidInput
 from ..extensions import db
-from . import credentials, service
+from . import credentials, reasons, service
 from .models import Credential
 
 
@@ -68,14 +68,21 @@ def _placement(data: dict[str, Any]) -> service.Placement | None:
     return service.Placement(page=page, box=box, number_box=number_box, date_box=date_box)
 
 
+def in_reader_language(body: dict[str, Any]) -> dict[str, Any]:
+    """The report's reasons in the language of the request (Accept-Language), like every other message."""
+    return reasons.localise_report(body, str(get_locale() or "vi"))
+
+
 def report_json(row: Any) -> dict[str, Any]:
-    return {
-        "verdict": row.verdict,
-        "reasons": row.reasons,
-        "signatures": row.signatures,
-        "file_id": row.file_id,
-        "validated_at": row.validated_at.isoformat(),
-    }
+    return in_reader_language(
+        {
+            "verdict": row.verdict,
+            "reasons": row.reasons,
+            "signatures": row.signatures,
+            "file_id": row.file_id,
+            "validated_at": row.validated_at.isoformat(),
+        }
+    )
 
 
 @api.post("/documents/<int:document_id>/sign")
@@ -113,12 +120,12 @@ def verify():  # type: ignore[no-untyped-def]
         if not data:
             raise InvalidInput({"file": gettext("Attach the PDF to check.")})
         report = service.verify_upload(Upload("van-ban.pdf", data))
-        return jsonify(report.to_json())
+        return jsonify(in_reader_language(report.to_json()))
     upload = request.files.get("file")
     if upload is None or not upload.filename:
         raise InvalidInput({"file": gettext("Attach the PDF to check.")})
     report = service.verify_upload(Upload(upload.filename, upload.read()))
-    return jsonify(report.to_json())
+    return jsonify(in_reader_language(report.to_json()))
 
 
 def credential_json(cred: Credential | None) -> dict[str, Any] | None:

@@ -23,8 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
-__all__ = ["COMPOSITIONS", "SENTENCES", "localise"]
+__all__ = ["COMPOSITIONS", "SENTENCES", "localise", "localise_report"]
 
 KINDS = {"signature": "chữ ký số", "document timestamp": "dấu thời gian của văn bản"}
 
@@ -349,6 +350,17 @@ def localise(reason: str, locale: str) -> str:
         return reason
     translated = _as_reason(reason) or _as_list(reason)
     return reason if translated is None else translated
+
+
+def localise_report(body: Mapping[str, Any], locale: str) -> dict[str, Any]:
+    """A report as JSON (DocumentReport.to_json, or a stored one) with every reason in `locale`."""
+    out = dict(body)
+    out["reasons"] = [localise(r, locale) for r in body.get("reasons") or []]
+    out["signatures"] = [
+        {**sig, "reasons": [localise(r, locale) for r in sig.get("reasons") or []]}
+        for sig in body.get("signatures") or []
+    ]
+    return out
 
 
 def _as_reason(text: str) -> str | None:

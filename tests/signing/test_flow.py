@@ -239,3 +239,21 @@ def test_verify_takes_the_pdf_as_the_body(api, signing) -> None:  # type: ignore
     assert not_pdf.status_code == 422
     nothing = client.post("/api/v1/verify", json={})
     assert nothing.status_code == 422
+
+
+def test_the_reasons_come_in_the_language_of_the_request(api, signing) -> None:  # type: ignore[no-untyped-def]
+    draft = _draft(api)
+    leader = api("leader_a")
+    leader.post(f"/api/v1/documents/{draft['id']}/sign", json={})
+    url = f"/api/v1/documents/{draft['id']}/signatures"
+    english = leader.get(url).get_json()
+    vietnamese = leader.get(url, headers={"Accept-Language": "vi"}).get_json()
+    assert english["verdict"] == vietnamese["verdict"] == "valid"
+    assert "valid and trusted" in english["reasons"][0]
+    assert vietnamese["reasons"] != english["reasons"]
+    assert "hợp lệ" in vietnamese["reasons"][0]
+    signed = _main_bytes(leader, leader.get(f"/api/v1/documents/{draft['id']}").get_json())
+    verified = leader.post(
+        "/api/v1/verify", data=signed, content_type="application/pdf", headers={"Accept-Language": "vi"}
+    ).get_json()
+    assert verified["reasons"] == vietnamese["reasons"]

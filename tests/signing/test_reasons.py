@@ -210,6 +210,17 @@ def test_every_reason_of_every_file_is_in_vietnamese(scenarios: Scenarios) -> No
     assert len(seen) > 30  # the files do give many different reasons
 
 
+def test_a_whole_report_is_put_in_vietnamese_for_the_api(scenarios: Scenarios) -> None:
+    body = scenarios.reports["dispatched"].to_json()
+    vi = reasons.localise_report(body, "vi")
+    assert vi["verdict"] == body["verdict"]
+    assert vi["reasons"] == [localise(r, "vi") for r in body["reasons"]]
+    assert vi["signatures"][0]["reasons"][0].startswith("sau chữ ký số này")
+    assert vi["signatures"][0]["field_name"] == body["signatures"][0]["field_name"]
+    assert reasons.localise_report(body, "en") == body
+    assert body["signatures"][0]["reasons"][0].startswith("after this signature")  # the input is left as it was
+
+
 def test_the_files_give_the_expected_vietnamese(scenarios: Scenarios) -> None:
     """A few translations in full, one of each way a reason is put together."""
     reports = scenarios.reports
