@@ -13,9 +13,10 @@ validating a stored document again (GET .../signatures?refresh=1, which also rea
 keeps the new report) are printed too.
 
 The floor is stock pyHanko, called as its documentation shows: it measures the room for the signature with a
-dummy signature each time (the app learns it once per signer and level, app/signing/pdf.py). The app installs a faster reader for PDF hex strings into pyHanko
-(app/signing/pdfread.py), so the bare calls run with pyHanko's own reader put back; bare pyHanko with the app's
-reader is printed as well, to show how much of the difference that reader makes.
+dummy signature each time (the app learns it once per signer and level, app/signing/pdf.py). The app installs
+a faster reader for PDF hex strings into pyHanko (app/signing/pdfread.py), so the bare calls run with
+pyHanko's own reader put back; bare pyHanko with the app's reader is printed as well, to show how much of the
+difference that reader makes.
 
 Targets: signing through the API at most 1.5x bare pyHanko, validating at most 1.3x.
 

@@ -492,9 +492,11 @@ def history(actor: User, document_id: int) -> list[DocumentChange]:
 
 
 def grant_access(actor: User, document_id: int, user_id: int) -> DocumentGrant:
-    """A clerk or leader who can read a secret document lets a colleague of the same organisation read it."""
+    """A clerk or leader who can read a secret document lets a colleague of the same organisation read it; so does
+    the author of a secret draft (to show it to the leader who will sign it)."""
     doc = get_document(actor, document_id)
-    if not actor.has_role(Role.CLERK, Role.LEADER):
+    author_of_draft = doc.created_by_id == actor.id and doc.status == DocumentStatus.DRAFT
+    if not (actor.has_role(Role.CLERK, Role.LEADER) or author_of_draft):
         raise Forbidden(gettext("Only clerks and leaders grant access to secret documents."))
     if doc.secrecy == Secrecy.NORMAL:
         raise InvalidState(gettext("This document is not secret; everyone in the organisation can read it."))
@@ -534,13 +536,21 @@ def _like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def list_documents(actor: User, query: DocumentQuery, default_per_page: int = 20) -> Page:
-    """The user's organisation's documents, newest first, less the secret ones not granted to them."""
-    stmt = sa.select(Document).where(Document.organisation_id == actor.organisation_id)
+def readable_by(actor: User) -> sa.ColumnElement[bool]:
+    """`can_read` as an SQL condition on Document: the user's organisation, less the secret documents not
+    granted to them."""
     granted = sa.select(DocumentGrant.document_id).where(
         DocumentGrant.user_id == actor.id, DocumentGrant.document_id == Document.id
     )
-    stmt = stmt.where(sa.or_(Document.secrecy == Secrecy.NORMAL, granted.exists()))
+    return sa.and_(
+        Document.organisation_id == actor.organisation_id,
+        sa.or_(Document.secrecy == Secrecy.NORMAL, granted.exists()),
+    )
+
+
+def list_documents(actor: User, query: DocumentQuery, default_per_page: int = 20) -> Page:
+    """The user's organisation's documents, newest first, less the secret ones not granted to them."""
+    stmt = sa.select(Document).where(readable_by(actor))
     if query.direction:
         stmt = stmt.where(Document.direction == query.direction)
     if query.document_type:

@@ -111,8 +111,7 @@ def signing_profile_of(organisation_id: int) -> SigningProfile | None:
 
 def queue_count(kind: str) -> int:
     """How many documents wait in the current user's queue ("sign" or "issue"), for the menu."""
-    queue = service.queue_to_sign if kind == "sign" else service.queue_to_issue
-    return len(queue(current_user))
+    return service.queue_size(current_user, kind)
 
 
 def report_time(value: str | None) -> str:

@@ -420,14 +420,17 @@ def queue_to_issue(actor: User) -> list[Document]:
     return _queue(actor, DocumentStatus.SIGNED)
 
 
+def _waiting(actor: User, status: DocumentStatus) -> sa.ColumnElement[bool]:
+    return sa.and_(documents.readable_by(actor), Document.direction == Direction.OUTGOING, Document.status == status)
+
+
 def _queue(actor: User, status: DocumentStatus) -> list[Document]:
-    docs = db.session.scalars(
-        sa.select(Document)
-        .where(
-            Document.organisation_id == actor.organisation_id,
-            Document.direction == Direction.OUTGOING,
-            Document.status == status,
-        )
-        .order_by(Document.created_at)
-    )
-    return [d for d in docs if documents.can_read(actor, d)]
+    return list(db.session.scalars(sa.select(Document).where(_waiting(actor, status)).order_by(Document.created_at)))
+
+
+def queue_size(actor: User, kind: str) -> int:
+    """How many documents wait in the user's queue, "sign" or "issue" (one count query, for the menu)."""
+    role, status = (Role.LEADER, DocumentStatus.DRAFT) if kind == "sign" else (Role.CLERK, DocumentStatus.SIGNED)
+    if not actor.has_role(role):
+        return 0
+    return db.session.scalar(sa.select(sa.func.count(Document.id)).where(_waiting(actor, status))) or 0

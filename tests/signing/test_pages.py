@@ -91,6 +91,34 @@ def test_the_queues_list_the_right_documents(app: Flask, api, signing) -> None: 
     specialist_menu = _browser(app, "specialist_a").get("/documents").get_data(as_text=True)
     assert 'href="/sign"' not in specialist_menu and 'href="/issue"' not in specialist_menu
 
+    # A secret draft waits only for a leader it was shown to: not in the queue, not in the count, until then.
+    specialist = api("specialist_a")
+    secret = specialist.post(
+        "/api/v1/documents",
+        content_type="multipart/form-data",
+        data={
+            "direction": "outgoing",
+            "document_type": "QĐ",
+            "notation": "QĐ-UBND.3",
+            "subject": "Về việc bí mật",
+            "secrecy": "secret",
+            "file": (io.BytesIO(make_pdf("Mật")), "mat.pdf"),
+        },
+    ).get_json()
+    assert listed(leader, "/sign") == {second["id"]}
+    assert ">1</span>" in leader.get("/documents").get_data(as_text=True)
+    leader_id = api("leader_a").get("/api/v1/me").get_json()["id"]
+    shown = specialist.post(f"/api/v1/documents/{secret['id']}/grants", json={"user_id": leader_id})
+    assert shown.status_code == 201, shown.get_json()
+    assert listed(leader, "/sign") == {second["id"], secret["id"]}
+    menu = leader.get("/documents").get_data(as_text=True)
+    assert re.search(r'href="/sign"[^>]*>To sign <span class="count-badge"[^>]*>2</span>', menu), menu
+    # Once signed, the author no longer decides who reads it.
+    assert api("leader_a").post(f"/api/v1/documents/{secret['id']}/sign", json={}).status_code == 200
+    archivist_id = api("archivist_a").get("/api/v1/me").get_json()["id"]
+    late = specialist.post(f"/api/v1/documents/{secret['id']}/grants", json={"user_id": archivist_id})
+    assert late.status_code == 403
+
 
 # --- Sign and issue -------------------------------------------------------------------------------------------
 
