@@ -69,6 +69,17 @@ class Config:
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
     PORT = int(os.environ.get("PORT", "5000"))
 
+    # The outbox and its worker: deliveries to peer servers and statuses back.
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS", "2"))  # the first retry waits up to this
+    OUTBOX_BACKOFF_CAP_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_CAP_SECONDS", "600"))
+    OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # a killed worker's rows come back
+    WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "0.5"))
+    # The exchange with peer servers.
+    EXCHANGE_NAME = os.environ.get("EXCHANGE_NAME", "")  # this server's name in the exchange; else its host
+    EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_TIMEOUT_SECONDS", "30"))
+    EXCHANGE_MAX_MESSAGE_MB = int(os.environ.get("EXCHANGE_MAX_MESSAGE_MB", "80"))
+
     # Accounts
     LOGIN_MAX_FAILURES = 5
     LOGIN_WINDOW_MINUTES = 15

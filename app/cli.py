@@ -195,7 +195,27 @@ def seed_demo() -> None:
     click.echo("demo data added" if created else "demo data already present")
 
 
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Do the work that is due, then stop.")
+def worker(once: bool) -> None:
+    """Do the outbox's work (deliveries to peer servers, statuses back) until stopped with Ctrl-C."""
+    from flask import current_app
+
+    from . import worker as background
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if once:
+        background.run_until_idle(app)
+        return
+    click.echo("worker: doing the outbox's work (Ctrl-C stops it)")
+    try:
+        background.run_forever(app)
+    except KeyboardInterrupt:
+        click.echo("worker: stopped")
+
+
 def register_cli(app: Flask) -> None:
     for group in (storage_cli, audit_cli, users_cli, orgs_cli, pki_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo)
+    app.cli.add_command(worker)

@@ -69,6 +69,9 @@ def _serve() -> int:
     for username, role, organisation in demo_logins():
         print(f"  {username:<16} {role:<12} {organisation}")
     print(flush=True)
+    from app.worker import start_in_thread
+
+    start_in_thread(app)  # deliveries to peer servers, in the background of the same process
     app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False, debug=False)
     return 0
 

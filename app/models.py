@@ -3,6 +3,16 @@
 from .audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
+from .outbox import OutboxItem  # noqa: F401
+from .routing.models import (  # noqa: F401
+    Arrival,
+    Dispatch,
+    DispatchEvent,
+    ExchangeIdentity,
+    Peer,
+    PeerOrganisation,
+    ReceivedMessage,
+)
 from .signing.models import (  # noqa: F401
     Certificate,
     CertificateAuthority,

@@ -296,7 +296,8 @@ def build_spec() -> dict[str, Any]:
                                     "type": "object",
                                     "properties": {"file": {"type": "string", "format": "binary"}},
                                 }
-                            }
+                            },
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                         }
                     },
                     "responses": {
@@ -388,7 +389,8 @@ def build_spec() -> dict[str, Any]:
                                     "type": "object",
                                     "properties": {"file": {"type": "string", "format": "binary"}},
                                 }
-                            }
+                            },
+                            "application/pdf": {"schema": {"type": "string", "format": "binary"}},
                         }
                     },
                     "responses": {"200": {"description": "verdict, reasons, signatures"}, **_errors("401", "422")},
@@ -452,5 +454,89 @@ def build_spec() -> dict[str, Any]:
                     },
                 }
             },
+            **_routing_paths(doc_id),
+        },
+    }
+
+
+def _routing_paths(doc_id: dict[str, Any]) -> dict[str, Any]:
+    arrival_id = _id("arrival_id")
+    decided = {
+        "200": {"description": "Decided; the sender is told (03 accepted, 02 returned)"},
+        "409": {"description": "Already decided: `error.state` names how", **_json(_ref("Error"))},
+        **_errors("401", "403", "404", "422"),
+    }
+    return {
+        "/documents/{document_id}/send": {
+            "post": {
+                "summary": "Send an issued document to organisations (their codes), here or on peer servers",
+                "parameters": [doc_id],
+                "requestBody": _json(
+                    {
+                        "type": "object",
+                        "required": ["recipients"],
+                        "properties": {"recipients": {"type": "array", "items": {"type": "string"}}},
+                    }
+                ),
+                "responses": {
+                    "200": {"description": "One dispatch per recipient (a recipient already sent to keeps its own)"},
+                    "409": {"description": "Not an issued outgoing document, or a secret one", **_json(_ref("Error"))},
+                    **_errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/documents/{document_id}/dispatches": {
+            "get": {
+                "summary": "Where the document is at each recipient, with each status it went through",
+                "parameters": [doc_id],
+                "responses": {"200": {"description": "items"}, **_errors("401", "404")},
+            }
+        },
+        "/inbox": {
+            "get": {
+                "summary": "Documents that arrived for the caller's organisation (clerks and leaders)",
+                "parameters": [
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "schema": {"type": "string", "enum": ["waiting", "accepted", "returned", "recalled", "all"]},
+                    }
+                ],
+                "responses": {"200": {"description": "items, total"}, **_errors("401", "403", "422")},
+            }
+        },
+        "/inbox/{arrival_id}": {
+            "get": {
+                "summary": "One arrived document, with the signature report made on arrival",
+                "parameters": [arrival_id],
+                "responses": {"200": {"description": "OK"}, **_errors("401", "403", "404")},
+            }
+        },
+        "/inbox/{arrival_id}/files/{index}": {
+            "get": {
+                "summary": "A file of an arrived document, before it is accepted",
+                "parameters": [arrival_id, _id("index")],
+                "responses": {
+                    "200": {"description": "The bytes", "content": {"application/octet-stream": {}}},
+                    **_errors("401", "403", "404", "503"),
+                },
+            }
+        },
+        "/inbox/{arrival_id}/accept": {
+            "post": {
+                "summary": "Register the arrived document in the incoming register (clerk)",
+                "parameters": [arrival_id],
+                "responses": decided,
+            }
+        },
+        "/inbox/{arrival_id}/return": {
+            "post": {
+                "summary": "Return the arrived document to its sender with a reason (clerk)",
+                "parameters": [arrival_id],
+                "requestBody": _json(
+                    {"type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}
+                ),
+                "responses": decided,
+            }
         },
     }

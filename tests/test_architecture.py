@@ -12,7 +12,9 @@ from flask import Flask
 
 def _example_url(rule) -> str:  # type: ignore[no-untyped-def]
     return re.sub(
-        r"<(?:[a-z]+:)?([a-z_]+)>", lambda m: "1" if "id" in m.group(1) or m.group(1) == "year" else "x", rule.rule
+        r"<(?:([a-z]+):)?([a-z_]+)>",
+        lambda m: "1" if m.group(1) == "int" or "id" in m.group(2) or m.group(2) == "year" else "x",
+        rule.rule,
     )
 
 

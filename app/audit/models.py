@@ -43,6 +43,19 @@ class AuditAction(enum.StrEnum):
     SIGNATURE_IMAGE_SET = "user:signature_image:set"
     ORGANISATION_SEAL_SET = "organisation:seal:set"
     ORGANISATION_SIGNING_LEVEL_SET = "organisation:signing_level:set"
+    DOCUMENT_SENT = "document:sent"
+    DOCUMENT_RESENT = "document:resent"
+    DOCUMENT_CHANGE_REQUESTED = "document:change:requested"
+    DISPATCH_STATUS = "dispatch:status"
+    DISPATCH_FAILED = "dispatch:failed"
+    ARRIVAL_RECEIVED = "arrival:received"
+    ARRIVAL_ACCEPTED = "arrival:accepted"
+    ARRIVAL_RETURNED = "arrival:returned"
+    ARRIVAL_CHANGE_AGREED = "arrival:change:agreed"
+    ARRIVAL_CHANGE_REFUSED = "arrival:change:refused"
+    EXCHANGE_REJECTED = "exchange:rejected"
+    PEER_ADDED = "peer:added"
+    PEER_UPDATED = "peer:updated"
 
 
 class AuditChainHead(db.Model):

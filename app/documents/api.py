@@ -177,13 +177,17 @@ def download_file(document_id: int, file_id: int):  # type: ignore[no-untyped-de
 
 
 def file_response(file: DocumentFile, data: bytes, inline: bool) -> Response:
+    return bytes_response(file.filename, file.content_type, file.blob_sha256, data, inline)
+
+
+def bytes_response(filename: str, content_type: str, sha256: str, data: bytes, inline: bool) -> Response:
     """The bytes with a safe Content-Disposition (RFC 6266 with an RFC 5987 UTF-8 name) and no sniffing."""
-    response = Response(data, mimetype=file.content_type)
-    disposition = "inline" if inline and file.content_type == "application/pdf" else "attachment"
-    ascii_name = file.filename.encode("ascii", "ignore").decode().replace('"', "") or "file"
+    response = Response(data, mimetype=content_type)
+    disposition = "inline" if inline and content_type == "application/pdf" else "attachment"
+    ascii_name = filename.encode("ascii", "ignore").decode().replace('"', "") or "file"
     response.headers["Content-Disposition"] = (
-        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(file.filename, safe='')}"
+        f"{disposition}; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
     )
-    response.headers["X-Content-SHA256"] = file.blob_sha256
+    response.headers["X-Content-SHA256"] = sha256
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     return response

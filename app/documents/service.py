@@ -330,7 +330,20 @@ def register_incoming(
     existing = find_duplicate(actor.organisation_id, key)
     if existing is not None and not data.confirm_duplicate:
         raise DuplicateDocument(existing)
+    return _register(actor, data, stored, pages, duplicate_confirmed=existing is not None)
 
+
+def register_stored(actor: User, data: IncomingInput, stored: list[StoredFile], **audit: Any) -> Document:
+    """Register an incoming document whose files are already in the store (a document that arrived through
+    the exchange): the same register, numbering and checks as `register_incoming`, without the duplicate
+    question (the exchange's message id already says whether it came before)."""
+    if not actor.has_role(Role.CLERK):
+        raise Forbidden(gettext("Only a clerk registers incoming documents."))
+    _check_incoming_dates(data)
+    return _register(actor, data, stored, None, **audit)
+
+
+def _register(actor: User, data: IncomingInput, stored: list[StoredFile], pages: int | None, **audit: Any) -> Document:
     year = local_today().year
     with db.session.no_autoflush:
         register, number = take_register_number(
@@ -347,7 +360,7 @@ def register_incoming(
             organisation=actor.organisation,
             created_by=actor,
         )
-    _add_document(doc, actor, stored, register_number=number, year=year, duplicate_confirmed=existing is not None)
+    _add_document(doc, actor, stored, register_number=number, year=year, **audit)
     return doc
 
 

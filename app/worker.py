@@ -1,0 +1,68 @@
+"""The background worker: does the outbox's work (deliveries to peers, statuses back) until stopped.
+
+`flask worker` runs it on its own; `make run` runs one in a thread of the server process. Several workers
+may run at once against PostgreSQL (see app/outbox.py for how they share the rows).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask
+
+from . import outbox
+from .extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def run_due(app: Flask, limit: int = 20) -> int:
+    """Claim and do the due rows once; how many were taken."""
+    base = float(app.config.get("OUTBOX_BACKOFF_SECONDS", 2.0))
+    cap = float(app.config.get("OUTBOX_BACKOFF_CAP_SECONDS", 600.0))
+    lease = timedelta(seconds=float(app.config.get("OUTBOX_LEASE_SECONDS", 60.0)))
+    with app.app_context():
+        try:
+            items = outbox.claim(limit, lease)
+        except Exception:
+            db.session.rollback()
+            raise
+        for item in items:
+            try:
+                outbox.run_one(item, base=base, cap=cap)
+            except Exception:  # the row's lease runs out and it is claimed again
+                log.exception("outbox row %s could not be recorded", item.id)
+                db.session.rollback()
+        db.session.remove()
+        return len(items)
+
+
+def run_until_idle(app: Flask, rounds: int = 100) -> None:
+    """Do due work until none is left (or `rounds` passes): for tests and one-shot runs."""
+    for _ in range(rounds):
+        if run_due(app) == 0:
+            return
+
+
+def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: float | None = None) -> None:
+    """Poll the outbox until `stop` is set; sleep a little when there is nothing to do."""
+    stop = stop or threading.Event()
+    pause = idle_sleep if idle_sleep is not None else float(app.config.get("WORKER_POLL_SECONDS", 0.5))
+    while not stop.is_set():
+        try:
+            taken = run_due(app)
+        except Exception:  # the database away for a moment: try again shortly
+            log.exception("the worker could not read the outbox")
+            taken = 0
+        if taken == 0:
+            stop.wait(pause)
+
+
+def start_in_thread(app: Flask) -> tuple[threading.Thread, threading.Event]:
+    """The embedded default: one worker thread beside the development server."""
+    stop = threading.Event()
+    thread = threading.Thread(target=run_forever, args=(app, stop), name="outbox-worker", daemon=True)
+    thread.start()
+    return thread, stop
