@@ -79,6 +79,9 @@ class Config:
     EXCHANGE_NAME = os.environ.get("EXCHANGE_NAME", "")  # this server's name in the exchange; else its host
     EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_TIMEOUT_SECONDS", "30"))
     EXCHANGE_MAX_MESSAGE_MB = int(os.environ.get("EXCHANGE_MAX_MESSAGE_MB", "80"))
+    # Fault injection for the exchange's crash tests: the process kills itself (SIGKILL) right after it has
+    # committed a message from a peer, before it answers. Never set in production.
+    EXCHANGE_DIE_AFTER_STORE = _bool(os.environ.get("EXCHANGE_DIE_AFTER_STORE"))
 
     # Accounts
     LOGIN_MAX_FAILURES = 5

@@ -195,6 +195,69 @@ def seed_demo() -> None:
     click.echo("demo data added" if created else "demo data already present")
 
 
+peers_cli = AppGroup("peers", help="Peer servers of the exchange between agencies.")
+
+
+@peers_cli.command("identity")
+def peers_identity() -> None:
+    """Print this server's exchange certificate fingerprint (read it to a peer's administrator)."""
+    from .routing.identity import own_identity, server_name, spaced
+
+    with _committed():
+        row = own_identity()
+    click.echo(f"{server_name()}: SHA-256 {spaced(row.fingerprint)}")
+
+
+@peers_cli.command("add")
+@click.argument("name")
+@click.argument("base_url")
+@click.option("--yes", is_flag=True, help="Take the certificate without asking (after checking its fingerprint).")
+def peers_add(name: str, base_url: str, yes: bool) -> None:
+    """Add the peer server at BASE_URL under NAME, after fetching and confirming its identity."""
+    from .routing import peers
+    from .routing.identity import spaced
+
+    with _committed():
+        identity = peers.fetch_identity(base_url)
+        click.echo(f"{base_url} is {identity.name or '(no name)'}")
+        click.echo(f"  certificate SHA-256 {spaced(identity.fingerprint)}")
+        click.echo(f"  hosts {len(identity.organisations)} organisation(s):")
+        for org in identity.organisations[:20]:
+            click.echo(f"    {org['code']}  {org['name']}")
+        if len(identity.organisations) > 20:
+            click.echo(f"    ... and {len(identity.organisations) - 20} more")
+        if not yes and not click.confirm("Is this the fingerprint its administrator reads out?", default=False):
+            click.echo("not added")
+            sys.exit(1)
+        peer = peers.add_peer(None, name, base_url, identity)
+    click.echo(f"added peer {peer.name} ({peer.base_url})")
+
+
+@peers_cli.command("list")
+def peers_list() -> None:
+    """List the peers, their organisations and when they last answered."""
+    from .routing import peers
+
+    for peer in peers.list_peers():
+        state = f"last answered {peer.last_ok_at:%Y-%m-%d %H:%M}" if peer.last_ok_at else "never answered"
+        error = f"; last error: {peer.last_error}" if peer.last_error else ""
+        click.echo(f"{peer.name}  {peer.base_url}  {len(peer.organisations)} organisation(s), {state}{error}")
+
+
+@peers_cli.command("refresh")
+@click.argument("name")
+def peers_refresh(name: str) -> None:
+    """Fetch the directory of a peer's organisations again."""
+    from .routing import peers
+
+    with _committed():
+        peer = peers.refresh(None, peers.peer_by_name(name))
+    if peer.last_error:
+        click.echo(f"{peer.name}: {peer.last_error}", err=True)
+        sys.exit(1)
+    click.echo(f"{peer.name}: {len(peer.organisations)} organisation(s)")
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Do the work that is due, then stop.")
 def worker(once: bool) -> None:
@@ -215,7 +278,7 @@ def worker(once: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (storage_cli, audit_cli, users_cli, orgs_cli, pki_cli):
+    for group in (storage_cli, audit_cli, users_cli, orgs_cli, pki_cli, peers_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)

@@ -522,6 +522,77 @@ def _routing_paths(doc_id: dict[str, Any]) -> dict[str, Any]:
                 },
             }
         },
+        "/directory": {
+            "get": {
+                "summary": "Every organisation a document can be sent to, on this server and on the peers",
+                "parameters": [{"name": "q", "in": "query", "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "items: code, name, peer"}, **_errors("401")},
+            }
+        },
+        "/peers": {
+            "get": {
+                "summary": "The peer servers (top-level administrator)",
+                "responses": {"200": {"description": "items"}, **_errors("401", "403")},
+            },
+            "post": {
+                "summary": "Add a peer: its identity is fetched from base_url and must show the fingerprint given",
+                "requestBody": _json(
+                    {
+                        "type": "object",
+                        "required": ["name", "base_url", "fingerprint"],
+                        "properties": {
+                            "name": {"type": "string"},
+                            "base_url": {"type": "string"},
+                            "fingerprint": {"type": "string", "description": "SHA-256 of its certificate"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "201": {"description": "Added"},
+                    "409": {"description": "Name, certificate or organisations taken", **_json(_ref("Error"))},
+                    **_errors("401", "403", "422"),
+                },
+            },
+        },
+        "/peers/{peer_id}/refresh": {
+            "post": {
+                "summary": "Fetch the peer's directory of organisations again",
+                "parameters": [_id("peer_id")],
+                "responses": {"200": {"description": "The peer"}, **_errors("401", "403", "404")},
+            }
+        },
+        "/dispatches/{dispatch_id}/resend": {
+            "post": {
+                "summary": "Send a failed delivery to a peer again (clerk)",
+                "parameters": [_id("dispatch_id")],
+                "responses": {
+                    "200": {"description": "Queued again"},
+                    "409": {"description": "Not a failed delivery", **_json(_ref("Error"))},
+                    **_errors("401", "403", "404"),
+                },
+            }
+        },
+        "/exchange/identity": {
+            "get": {
+                "summary": "This server in the exchange: its certificate, fingerprint and hosted organisations",
+                "security": [],
+                "responses": {"200": {"description": "name, base_url, certificate, fingerprint, organisations"}},
+            }
+        },
+        "/exchange/messages": {
+            "post": {
+                "summary": "A peer posts a signed edXML envelope or status (authenticated by its XML signature)",
+                "security": [],
+                "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
+                "responses": {
+                    "200": {"description": "Taken (a replay gets the first answer again)"},
+                    "400": {"description": "Not edXML, an entity, a bad signature or digest", **_json(_ref("Error"))},
+                    "403": {"description": "The sender is not a known peer", **_json(_ref("Error"))},
+                    "413": {"description": "Too large", **_json(_ref("Error"))},
+                    "422": {"description": "No recipient hosted here, or no PDF", **_json(_ref("Error"))},
+                },
+            }
+        },
         "/inbox/{arrival_id}/accept": {
             "post": {
                 "summary": "Register the arrived document in the incoming register (clerk)",

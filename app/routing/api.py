@@ -4,18 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from ..api import api
 from ..documents.api import bytes_response
-from ..errors import InvalidInput, NotFound
+from ..errors import InvalidInput, NotFound, TooLarge
 from ..extensions import db
+from ..security import public
 from ..signing.api import in_reader_language
 from ..storage.service import read_blob
-from . import service
-from .models import Arrival, Dispatch
+from . import federation, peers, service
+from .identity import identity_document, spaced
+from .models import Arrival, Dispatch, Peer
 
 
 def _json_body() -> dict[str, Any]:
@@ -133,3 +135,94 @@ def return_arrival(arrival_id: int):  # type: ignore[no-untyped-def]
     returned = service.return_arrival(current_user, arrival_id, _json_body().get("reason"))
     db.session.commit()
     return jsonify(arrival_json(returned))
+
+
+# --- Peers, the directory, and the exchange endpoints peers call ----------------------------------------------
+
+
+def peer_json(p: Peer) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "base_url": p.base_url,
+        "fingerprint": p.fingerprint,
+        "organisations": p.organisations,
+        "directory_fetched_at": _when(p.directory_fetched_at),
+        "last_ok_at": _when(p.last_ok_at),
+        "last_error": p.last_error,
+        "active": p.active,
+    }
+
+
+@api.get("/directory")
+def directory():  # type: ignore[no-untyped-def]
+    """Every organisation a document can be sent to, here and on the peers (?q= filters by name or code)."""
+    return jsonify({"items": peers.directory(request.args.get("q"))})
+
+
+@api.get("/peers")
+def list_peers():  # type: ignore[no-untyped-def]
+    peers.require_admin(current_user)
+    return jsonify({"items": [peer_json(p) for p in peers.list_peers()]})
+
+
+@api.post("/peers")
+def add_peer():  # type: ignore[no-untyped-def]
+    """Add a peer: its identity is fetched from base_url, and must show the fingerprint given (confirmation)."""
+    data = _json_body()
+    peers.require_admin(current_user)
+    identity = peers.fetch_identity(peers.normalise_url(data.get("base_url")))
+    expected = data.get("fingerprint")
+    if not isinstance(expected, str) or expected.replace(":", "").lower() != identity.fingerprint:
+        raise InvalidInput(
+            {
+                "fingerprint": gettext(
+                    "Confirm the peer's certificate: give its fingerprint %(fp)s, after checking it with the "
+                    "peer's administrator.",
+                    fp=spaced(identity.fingerprint),
+                )
+            }
+        )
+    peer = peers.add_peer(current_user, data.get("name"), data.get("base_url"), identity)
+    db.session.commit()
+    return jsonify(peer_json(peer)), 201
+
+
+@api.post("/peers/<int:peer_id>/refresh")
+def refresh_peer(peer_id: int):  # type: ignore[no-untyped-def]
+    peers.require_admin(current_user)
+    peer = peers.refresh(current_user, peers.get_peer(peer_id))
+    db.session.commit()
+    return jsonify(peer_json(peer))
+
+
+@api.post("/dispatches/<int:dispatch_id>/resend")
+def resend_dispatch(dispatch_id: int):  # type: ignore[no-untyped-def]
+    dispatch = federation.resend(current_user, dispatch_id)
+    db.session.commit()
+    return jsonify(dispatch_json(dispatch))
+
+
+@api.get("/exchange/identity")
+@public
+def exchange_identity():  # type: ignore[no-untyped-def]
+    """Who this server is in the exchange: its certificate and the organisations it hosts."""
+    body = identity_document()
+    db.session.commit()  # the identity is made on first use
+    return jsonify(body)
+
+
+@api.post("/exchange/messages")
+@public
+def exchange_message():  # type: ignore[no-untyped-def]
+    """An envelope or a status from a peer, authenticated by its XML signature (no login)."""
+    limit = int(current_app.config.get("EXCHANGE_MAX_MESSAGE_MB", 80)) * 1024 * 1024
+    if request.content_length is not None and request.content_length > limit:
+        raise TooLarge(gettext("The message is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
+    request.max_content_length = limit
+    data = request.get_data(cache=False)
+    try:
+        answer = federation.receive(data)
+    except federation.Rejected as err:
+        return jsonify({"error": {"code": err.code, "message": err.message}}), err.status
+    return jsonify(answer)

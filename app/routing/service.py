@@ -30,6 +30,7 @@ from ..documents.vocabulary import Channel, Direction, DocumentStatus, FileRole
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, utcnow
 from ..storage.service import PutBlob, read_blob
+from . import edxml
 from .models import Arrival, ArrivalStatus, Dispatch, DispatchEvent, DispatchStatus, PeerOrganisation
 
 MAX_RECIPIENTS = 200
@@ -51,9 +52,10 @@ _PROGRESS = {status: rank for rank, status in enumerate(DispatchStatus)}
 
 
 def exchange_id(organisation_code: str, issued_on: date | None, number: str | None, notation: str | None) -> str:
-    """A document's id in the exchange: `OrganId,YYYY/MM/DD,number/notation`."""
-    day = issued_on.strftime("%Y/%m/%d") if issued_on else ""
-    return f"{organisation_code},{day},{number or ''}/{notation or ''}"
+    """A document's id in the exchange (edxml.exchange_id), for a document that may lack parts of it."""
+    if issued_on is None:
+        return f"{organisation_code},,{number or ''}/{notation or ''}"
+    return edxml.exchange_id(organisation_code, issued_on, number or "", notation or "")
 
 
 # --- Recipients -----------------------------------------------------------------------------------------
@@ -350,6 +352,12 @@ def apply_status(
             status=str(status),
         )
     return applied
+
+
+def record_resent(dispatch: Dispatch, actor: User) -> None:
+    """A failed delivery starts again: the dispatch shows "sent" until the peer takes it."""
+    _event(dispatch, DispatchStatus.SENT, None, utcnow(), None, actor.full_name)
+    dispatch.last_error = None
 
 
 def mark_failed(dispatch: Dispatch, error: str) -> None:
