@@ -522,6 +522,42 @@ def _routing_paths(doc_id: dict[str, Any]) -> dict[str, Any]:
                 },
             }
         },
+        "/documents/{document_id}/change": {
+            "post": {
+                "summary": "Ask the recipients to recall, update or replace the document (13); for a replacement, "
+                "send a form with the corrected PDF as `file`",
+                "parameters": [doc_id],
+                "requestBody": _json(
+                    {
+                        "type": "object",
+                        "required": ["kind", "reason"],
+                        "properties": {
+                            "kind": {"type": "string", "enum": ["recall", "update", "replace"]},
+                            "reason": {"type": "string"},
+                        },
+                    }
+                ),
+                "responses": {
+                    "200": {"description": "The dispatches asked"},
+                    "409": {"description": "Not issued, or no recipient holds it", **_json(_ref("Error"))},
+                    **_errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/inbox/{arrival_id}/change": {
+            "post": {
+                "summary": "Agree (15) or refuse with a reason (16) the sender's recall or replacement (clerk)",
+                "parameters": [arrival_id],
+                "requestBody": _json(
+                    {
+                        "type": "object",
+                        "required": ["agree"],
+                        "properties": {"agree": {"type": "boolean"}, "reason": {"type": "string"}},
+                    }
+                ),
+                "responses": decided,
+            }
+        },
         "/directory": {
             "get": {
                 "summary": "Every organisation a document can be sent to, on this server and on the peers",

@@ -126,6 +126,8 @@ def can_read(user: User, doc: Document) -> bool:
 def can_edit(user: User, doc: Document) -> bool:
     if not can_read(user, doc):
         return False
+    if doc.status == DocumentStatus.RECALLED:
+        return False  # frozen, for the audit
     if doc.direction == Direction.INCOMING:
         return user.has_role(Role.CLERK)
     return doc.status == DocumentStatus.DRAFT and (
@@ -563,7 +565,7 @@ def readable_by(actor: User) -> sa.ColumnElement[bool]:
 
 def list_documents(actor: User, query: DocumentQuery, default_per_page: int = 20) -> Page:
     """The user's organisation's documents, newest first, less the secret ones not granted to them."""
-    stmt = sa.select(Document).where(readable_by(actor))
+    stmt = sa.select(Document).where(readable_by(actor), Document.status != DocumentStatus.RECALLED)
     if query.direction:
         stmt = stmt.where(Document.direction == query.direction)
     if query.document_type:

@@ -37,6 +37,7 @@ class DocumentStatus(enum.StrEnum):
     DRAFT = "draft"
     SIGNED = "signed"  # by its competent signer; waiting for the clerk to issue it
     ISSUED = "issued"  # numbered and sealed by the clerk: final
+    RECALLED = "recalled"  # an incoming document its sender recalled: kept, frozen, out of the active lists
 
 
 class FileRole(enum.StrEnum):
@@ -66,6 +67,7 @@ LABELS: dict[type[enum.StrEnum], dict[str, object]] = {
         DocumentStatus.DRAFT: _l("Draft"),
         DocumentStatus.SIGNED: _l("Signed, to issue"),
         DocumentStatus.ISSUED: _l("Issued"),
+        DocumentStatus.RECALLED: _l("Recalled by its sender"),
     },
     FileRole: {FileRole.MAIN: _l("Main file"), FileRole.ATTACHMENT: _l("Attachment")},
 }

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..api import api
 from ..documents.api import bytes_response
+from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound, TooLarge
 from ..extensions import db
 from ..security import public
@@ -135,6 +136,30 @@ def return_arrival(arrival_id: int):  # type: ignore[no-untyped-def]
     returned = service.return_arrival(current_user, arrival_id, _json_body().get("reason"))
     db.session.commit()
     return jsonify(arrival_json(returned))
+
+
+@api.post("/documents/<int:document_id>/change")
+def change_document(document_id: int):  # type: ignore[no-untyped-def]
+    """Ask the recipients to recall, update or replace the document: JSON {kind, reason}, or a form with the
+    corrected PDF as `file` for a replacement."""
+    if request.mimetype == "multipart/form-data":
+        data: dict[str, Any] = dict(request.form)
+        upload = request.files.get("file")
+        replacement = Upload(upload.filename or "van-ban.pdf", upload.read()) if upload else None
+    else:
+        data, replacement = _json_body(), None
+    asked = service.request_change(current_user, document_id, data.get("kind"), data.get("reason"), replacement)
+    db.session.commit()
+    return jsonify({"items": [dispatch_json(d) for d in asked]})
+
+
+@api.post("/inbox/<int:arrival_id>/change")
+def answer_change(arrival_id: int):  # type: ignore[no-untyped-def]
+    """The clerk's answer to the sender's recall or replacement: {"agree": true} or {"agree": false, "reason"}."""
+    data = _json_body()
+    answered = service.answer_change(current_user, arrival_id, data.get("agree"), data.get("reason"))
+    db.session.commit()
+    return jsonify(arrival_json(answered))
 
 
 # --- Peers, the directory, and the exchange endpoints peers call ----------------------------------------------

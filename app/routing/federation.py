@@ -33,10 +33,11 @@ from ..extensions import db, utcnow
 from ..storage.service import put_blob, read_blob, record_blob
 from . import edxml, http, service
 from .identity import signing_material
-from .models import Arrival, Dispatch, DispatchStatus, Peer, PeerOrganisation, ReceivedMessage
+from .models import Arrival, ChangeKind, Dispatch, DispatchStatus, Peer, PeerOrganisation, ReceivedMessage
 from .peers import MESSAGES_PATH
 
 DELIVER = "routing.deliver"
+CHANGE = "routing.change"
 STATUS = "routing.status"
 
 PRIORITY_OF_URGENCY = {"normal": 0, "urgent": 1, "very_urgent": 2, "express": 3}
@@ -71,10 +72,21 @@ def queue_delivery(dispatch: Dispatch) -> None:
 service.REMOTE_DELIVERY.append(queue_delivery)
 
 
-def build_envelope(dispatch: Dispatch, doc: Document) -> edxml.Envelope:
+BUSINESS_OF_CHANGE = {
+    ChangeKind.RECALL: edxml.BusinessKind.RECALL,
+    ChangeKind.UPDATE: edxml.BusinessKind.UPDATE,
+    ChangeKind.REPLACE: edxml.BusinessKind.REPLACE,
+}
+CHANGE_OF_BUSINESS = {v: k for k, v in BUSINESS_OF_CHANGE.items()}
+
+
+def build_envelope(dispatch: Dispatch, doc: Document, change: dict[str, Any] | None = None) -> edxml.Envelope:
+    """The envelope of a dispatch: the document and its files; or, with `change`, the sender's request to
+    recall, update or replace it (with the corrected file, if any), under its own message id."""
     sender = doc.organisation
     issued_on = doc.issued_on or utcnow().date()
-    files = service.file_entries(doc)
+    files = service.file_entries(doc) if change is None else list(change["files"])
+    kind = edxml.BusinessKind.NEW if change is None else BUSINESS_OF_CHANGE[ChangeKind(change["kind"])]
     attachments = tuple(
         edxml.Attachment(
             name=f["filename"],
@@ -85,7 +97,7 @@ def build_envelope(dispatch: Dispatch, doc: Document) -> edxml.Envelope:
         for f in files
     )
     return edxml.Envelope(
-        message_id=dispatch.message_id,
+        message_id=dispatch.message_id if change is None else change["message_id"],
         from_=_organisation_of(sender),
         to=(edxml.Organisation(organ_id=dispatch.recipient_code, organ_name=dispatch.recipient_name),),
         code=edxml.Code(number=doc.number or "", notation=doc.notation or ""),
@@ -103,7 +115,16 @@ def build_envelope(dispatch: Dispatch, doc: Document) -> edxml.Envelope:
         response_for=None,
         steering_type=0,
         document_id=service.exchange_id(sender.code, issued_on, doc.number, doc.notation),
-        traces=(edxml.Trace(organ_id=sender.code, timestamp=utcnow(), business_kind=edxml.BusinessKind.NEW),),
+        traces=(
+            edxml.Trace(
+                organ_id=sender.code,
+                timestamp=utcnow(),
+                business_kind=kind,
+                reason="" if change is None else change["reason"],
+            ),
+        ),
+        business_kind=kind,
+        business_reason="" if change is None else change["reason"],
         attachments=attachments,
     )
 
@@ -144,6 +165,30 @@ def deliver(payload: dict[str, Any]) -> None:
     dispatch.attempts += 1
     dispatch.last_error = None
     service.apply_status(dispatch, "01", arrived_at, None, None)
+
+
+def queue_change(dispatch: Dispatch, request: dict[str, Any]) -> None:
+    outbox.enqueue(CHANGE, {"dispatch_id": dispatch.id, **request, "message_id": str(uuid.uuid4())})
+
+
+service.REMOTE_CHANGE.append(queue_change)
+
+
+@outbox.handler(CHANGE)
+def deliver_change(payload: dict[str, Any]) -> None:
+    _reading()
+    dispatch = db.session.get(Dispatch, payload["dispatch_id"])
+    if dispatch is None or dispatch.peer is None:
+        raise outbox.GiveUp("the dispatch is gone")
+    doc = db.session.get(Document, dispatch.document_id)
+    url = dispatch.peer.base_url + MESSAGES_PATH
+    body = _signed(edxml.envelope_xml(build_envelope(dispatch, doc, payload)))
+    db.session.rollback()
+    answer = http.post_xml(url, body)
+    if answer.status in PERMANENT_REFUSALS:
+        raise outbox.GiveUp(_refusal_words(answer))
+    if answer.status != 200:
+        raise http.PeerUnreachable(_refusal_words(answer))
 
 
 def _delivery_failed(dispatch_id: int, error: str) -> None:
@@ -309,6 +354,8 @@ def _take_envelope(peer: Peer, env: edxml.Envelope) -> dict[str, Any]:
     )
     if not here:
         raise _reject(peer, 422, "no_recipient", f"no organisation of this server among {codes}")
+    if env.business_kind != edxml.BusinessKind.NEW:
+        return _take_change(peer, env, here)
     files = [
         {
             "role": FileRole.MAIN if index == 0 else FileRole.ATTACHMENT,
@@ -365,6 +412,54 @@ def _take_envelope(peer: Peer, env: edxml.Envelope) -> dict[str, Any]:
         _maybe_die()
     except sa.exc.IntegrityError:
         # The same message at the same moment from a second connection: the first one took it.
+        db.session.rollback()
+        earlier = db.session.get(ReceivedMessage, (peer.id, env.message_id))
+        if earlier is None:
+            raise
+        return dict(earlier.answer)
+    return answer
+
+
+def _take_change(peer: Peer, env: edxml.Envelope, here: list[Organisation]) -> dict[str, Any]:
+    """The sender asks to recall, update or replace a document it sent earlier: put the request on each
+    arrival of it here, for the clerk to answer."""
+    arrivals = list(
+        db.session.scalars(
+            sa.select(Arrival)
+            .where(
+                Arrival.organisation_id.in_([o.id for o in here]),
+                Arrival.exchange_id == env.document_id,
+                Arrival.sender_code == env.from_.organ_id,
+                Arrival.peer_id == peer.id,
+            )
+            .execution_options(all_organisations=True)
+        )
+    )
+    if not arrivals:
+        raise _reject(peer, 404, "unknown_document", f"no document {env.document_id!r} arrived here from the sender")
+    files = [
+        {
+            "role": FileRole.MAIN if index == 0 else FileRole.ATTACHMENT,
+            "filename": a.name,
+            "content_type": a.content_type,
+            "sha256": a.sha256,
+            "size": len(a.content),
+        }
+        for index, a in enumerate(env.attachments)
+    ]
+    db.session.rollback()
+    puts = [put_blob(a.content, a.content_type, a.name) for a in env.attachments]
+    answer = {"message_id": env.message_id, "status": "taken", "received_at": utcnow().isoformat()}
+    try:
+        for put in puts:
+            record_blob(put)
+        change = CHANGE_OF_BUSINESS[env.business_kind]
+        for arrival in arrivals:
+            arrival = db.session.get(Arrival, arrival.id)
+            service.ask(arrival, change, env.business_reason or "-", files, env.message_id)
+        db.session.add(ReceivedMessage(peer_id=peer.id, message_id=env.message_id, kind="change", answer=answer))
+        db.session.commit()
+    except sa.exc.IntegrityError:
         db.session.rollback()
         earlier = db.session.get(ReceivedMessage, (peer.id, env.message_id))
         if earlier is None:

@@ -26,12 +26,21 @@ from ..documents import service as documents
 from ..documents.models import Document
 from ..documents.schemas import IncomingInput
 from ..documents.service import StoredFile
+from ..documents.uploads import Upload
 from ..documents.vocabulary import Channel, Direction, DocumentStatus, FileRole
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, utcnow
 from ..storage.service import PutBlob, read_blob
 from . import edxml
-from .models import Arrival, ArrivalStatus, Dispatch, DispatchEvent, DispatchStatus, PeerOrganisation
+from .models import (
+    Arrival,
+    ArrivalStatus,
+    ChangeKind,
+    Dispatch,
+    DispatchEvent,
+    DispatchStatus,
+    PeerOrganisation,
+)
 
 MAX_RECIPIENTS = 200
 MAX_REASON = 2000
@@ -503,3 +512,156 @@ def return_arrival(actor: User, arrival_id: int, reason: object) -> Arrival:
     record(AuditAction.ARRIVAL_RETURNED, actor=actor, obj=("arrival", arrival.id), reason=arrival.reason)
     report_status(arrival, "02", arrival.reason, actor)
     return arrival
+
+
+# --- Recall, update and replacement (the trace header's business kinds 1, 2 and 3) ------------------------------
+
+CHANGEABLE = {
+    DispatchStatus.DELIVERED,
+    DispatchStatus.ACCEPTED,
+    DispatchStatus.ASSIGNED,
+    DispatchStatus.IN_PROGRESS,
+    DispatchStatus.COMPLETED,
+    DispatchStatus.CHANGE_REFUSED,
+    DispatchStatus.REPLACED,
+}
+
+# Called for each dispatch to a peer a change is asked of, in the same transaction: federation sends it.
+REMOTE_CHANGE: list[Callable[[Dispatch, dict[str, Any]], None]] = []
+
+
+def _change_kind(kind: object) -> ChangeKind:
+    try:
+        return ChangeKind(str(kind))
+    except ValueError:
+        raise InvalidInput({"kind": gettext("Say whether to recall, update or replace the document.")}) from None
+
+
+def _reason(reason: object, field: str = "reason") -> str:
+    if not isinstance(reason, str) or not reason.strip():
+        raise InvalidInput({field: gettext("Give the reason.")})
+    if len(reason) > MAX_REASON:
+        raise InvalidInput({field: gettext("The reason is too long.")})
+    return reason.strip()
+
+
+def request_change(
+    actor: User, document_id: int, kind: object, reason: object, replacement: Upload | None = None
+) -> list[Dispatch]:
+    """The sender asks every recipient holding the document to recall it, or to take a corrected file (13).
+
+    A replacement is a PDF; it becomes the sender's document's new main version at once (the issued one is
+    kept), and each recipient's clerk agrees (15) or refuses (16).
+    """
+    doc = _sendable(actor, document_id)
+    change = _change_kind(kind)
+    words = _reason(reason)
+    if change == ChangeKind.REPLACE and replacement is None:
+        raise InvalidInput({"file": gettext("Attach the corrected PDF that replaces the document.")})
+    targets = [d for d in dispatches_of_document(doc.id) if d.status in CHANGEABLE and d.pending_change is None]
+    if not targets:
+        raise InvalidState(gettext("No recipient holds this document now: there is nothing to recall or replace."))
+    files: list[dict[str, Any]] = []
+    if replacement is not None:
+        if b"%PDF-" not in replacement.data[:1024]:
+            raise InvalidInput({"file": gettext("The main file must be a PDF.")})
+        main = doc.main_file
+        assert main is not None
+        added = documents.add_file_version(actor, doc, replacement.data, replacement.filename, replaces=main)
+        files = [
+            {
+                "role": FileRole.MAIN,
+                "filename": added.filename,
+                "content_type": added.content_type,
+                "sha256": added.blob_sha256,
+                "size": added.size,
+            }
+        ]
+    request = {"kind": str(change), "reason": words, "files": files}
+    for dispatch in targets:
+        dispatch.pending_change = change
+        _event(dispatch, DispatchStatus.RECALL_REQUESTED, "13", utcnow(), words, actor.full_name)
+        if dispatch.recipient_organisation_id is not None:
+            arrival = db.session.scalars(
+                sa.select(Arrival).where(Arrival.dispatch_id == dispatch.id).execution_options(all_organisations=True)
+            ).first()
+            if arrival is not None:
+                ask(arrival, change, words, files, str(uuid.uuid4()))
+        else:
+            for ask_peer in REMOTE_CHANGE:
+                ask_peer(dispatch, request)
+    record(
+        AuditAction.DOCUMENT_CHANGE_REQUESTED,
+        actor=actor,
+        obj=("document", doc.id),
+        kind=str(change),
+        reason=words,
+        recipients=[d.recipient_code for d in targets],
+    )
+    return targets
+
+
+def ask(arrival: Arrival, change: ChangeKind, reason: str, files: list[dict[str, Any]], message_id: str) -> None:
+    """Put the sender's request on the arrival, for its clerk to answer (from this server or a peer)."""
+    arrival.pending_change = change
+    arrival.pending_reason = reason
+    arrival.pending_files = files
+    arrival.pending_message_id = message_id
+
+
+def answer_change(actor: User, arrival_id: int, agree: object, reason: object = None) -> Arrival:
+    """The recipient's clerk agrees to the sender's recall or replacement (15), or refuses it with a reason (16).
+
+    An agreed recall freezes the arrival and the document registered from it (kept for the audit, out of the
+    active lists); an agreed replacement makes the corrected file the main file (the earlier one is kept).
+    """
+    if not actor.has_role(Role.CLERK):
+        raise Forbidden(gettext("Only a clerk accepts or returns arrived documents."))
+    arrival = get_arrival(actor, arrival_id)
+    arrival = db.session.scalars(
+        sa.select(Arrival).where(Arrival.id == arrival.id).with_for_update().execution_options(populate_existing=True)
+    ).one()
+    if arrival.pending_change is None:
+        raise InvalidState(gettext("The sender asks nothing of this document now."), state=arrival.status)
+    change = ChangeKind(arrival.pending_change)
+    if not isinstance(agree, bool):
+        raise InvalidInput({"agree": gettext("Say whether you agree.")})
+    if not agree:
+        words = _reason(reason)
+        _clear(arrival)
+        record(AuditAction.ARRIVAL_CHANGE_REFUSED, actor=actor, obj=("arrival", arrival.id), kind=str(change))
+        report_status(arrival, "16", words, actor)
+        return arrival
+    doc = db.session.get(Document, arrival.document_id) if arrival.document_id else None
+    if change == ChangeKind.RECALL:
+        arrival.status = ArrivalStatus.RECALLED
+        if doc is not None:
+            doc.status = DocumentStatus.RECALLED
+    elif arrival.pending_files:
+        new_main = arrival.pending_files[0]
+        if doc is not None and doc.main_file is not None:
+            documents.add_file_version(
+                actor, doc, read_blob(new_main["sha256"]), new_main["filename"], replaces=doc.main_file
+            )
+        details = dict(arrival.details)
+        details["replaced_files"] = [*details.get("replaced_files", []), arrival.files[0]]
+        arrival.details = details
+        arrival.files = [new_main, *arrival.files[1:]]
+    words = arrival.pending_reason
+    _clear(arrival)
+    record(
+        AuditAction.ARRIVAL_CHANGE_AGREED,
+        actor=actor,
+        obj=("arrival", arrival.id),
+        kind=str(change),
+        document_id=doc.id if doc else None,
+    )
+    report_status(arrival, "15", words, actor)
+    return arrival
+
+
+def _clear(arrival: Arrival) -> None:
+    arrival.pending_change = None
+    arrival.pending_reason = None
+    arrival.pending_files = None
+    arrival.pending_message_id = None

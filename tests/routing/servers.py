@@ -170,10 +170,19 @@ class Server:
             self.clients[username] = Client(self.base, response.json()["token"])
         return self.clients[username]
 
-    def issued_document(self, subject: str = "Về việc phối hợp liên thông văn bản", pdf: bytes | None = None) -> dict:
+    def issued_document(
+        self,
+        subject: str = "Về việc phối hợp liên thông văn bản",
+        pdf: bytes | None = None,
+        attachments: list[tuple[str, bytes]] | None = None,
+    ) -> dict:
         from tests.support import make_pdf
 
-        files = {"file": ("cong-van.pdf", io.BytesIO(pdf or make_pdf(subject)), "application/pdf")}
+        files: list[tuple[str, tuple[str, Any, str]]] = [
+            ("file", ("cong-van.pdf", io.BytesIO(pdf or make_pdf(subject)), "application/pdf"))
+        ]
+        for name, content in attachments or []:
+            files.append(("attachments", (name, io.BytesIO(content), "application/octet-stream")))
         data = {"direction": "outgoing", "document_type": "CV", "notation": "VP", "subject": subject}
         draft = self.client("clerk").post("/api/v1/documents", data=data, files=files)
         assert draft.status_code == 201, draft.text

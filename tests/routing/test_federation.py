@@ -3,6 +3,7 @@ documents and statuses; servers and workers are killed on the way. Nothing is lo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -239,3 +240,78 @@ def test_adding_a_peer_checks_who_it_is(cluster: Cluster) -> None:
     assert "bo-b" in listed and "1 organisation(s)" in listed
     own = b.flask("peers", "identity").stdout
     assert spaced in own
+
+
+def test_a_delivery_that_keeps_failing_is_marked_failed_and_can_be_sent_again(cluster: Cluster) -> None:
+    a = cluster.server("tinh-a", A_CODE, "Ủy ban nhân dân tỉnh A", env={"OUTBOX_MAX_ATTEMPTS": "2"})
+    b = cluster.server("bo-b", B_CODE, "Bộ B")
+    cluster.pair(a, b)
+    b.kill_web()
+    a.start_worker()
+    doc = a.issued_document()
+    a.client("clerk").post(f"/api/v1/documents/{doc['id']}/send", json={"recipients": [B_CODE]})
+    failed = wait_until(
+        lambda: (row := _dispatch(a, doc["id"]))["status"] == "failed" and row, what="the dispatch to fail"
+    )
+    assert "127.0.0.1" in failed["last_error"]  # the clerk sees why
+    assert failed["history"][-1]["status"] == "failed"
+    b.start()
+    assert a.client("clerk").post(f"/api/v1/dispatches/{failed['id']}/resend").status_code == 200
+    wait_until(lambda: _dispatch(a, doc["id"])["status"] == "delivered", what="delivered after the resend")
+    assert _arrivals(b) == 1
+    again = a.client("clerk").post(f"/api/v1/dispatches/{failed['id']}/resend")
+    assert again.status_code == 409  # only a failed one
+
+
+def test_an_oversize_message_is_refused_for_good(cluster: Cluster) -> None:
+    a = cluster.server("tinh-a", A_CODE, "Ủy ban nhân dân tỉnh A")
+    b = cluster.server("bo-b", B_CODE, "Bộ B", env={"EXCHANGE_MAX_MESSAGE_MB": "1"})
+    cluster.pair(a, b)
+    a.start_worker()
+    bulky = os.urandom(1024 * 1024)  # 1 MB that does not compress, as base64 in the envelope
+    doc = a.issued_document("Báo cáo kèm dữ liệu", attachments=[("du-lieu.zip", bulky)])
+    a.client("clerk").post(f"/api/v1/documents/{doc['id']}/send", json={"recipients": [B_CODE]})
+    failed = wait_until(lambda: (row := _dispatch(a, doc["id"]))["status"] == "failed" and row, what="refusal")
+    assert failed["last_error"].startswith("413")
+    assert _arrivals(b) == 0
+    assert a.scalar("SELECT attempts FROM outbox WHERE kind = 'routing.deliver'") == 1  # not tried again
+
+
+def test_a_recall_and_a_replacement_across_servers(cluster: Cluster) -> None:
+    from tests.support import make_pdf
+
+    a = cluster.server("tinh-a", A_CODE, "Ủy ban nhân dân tỉnh A")
+    b = cluster.server("bo-b", B_CODE, "Bộ B")
+    cluster.pair(a, b)
+    a.start_worker()
+    b.start_worker()
+    first, second = a.issued_document("Văn bản sẽ thu hồi"), a.issued_document("Văn bản sẽ thay thế")
+    for doc in (first, second):
+        a.client("clerk").post(f"/api/v1/documents/{doc['id']}/send", json={"recipients": [B_CODE]})
+    wait_until(lambda: len(_inbox(b)) == 2, what="both at B")
+    by_subject = {row["subject"]: row for row in _inbox(b)}
+    registered = b.client("clerk").post(f"/api/v1/inbox/{by_subject['Văn bản sẽ thu hồi']['id']}/accept").json()
+
+    recall = a.client("clerk").post(
+        f"/api/v1/documents/{first['id']}/change", json={"kind": "recall", "reason": "Ban hành nhầm"}
+    )
+    assert recall.status_code == 200, recall.text
+    corrected = make_pdf("Văn bản đính chính")
+    replace = a.client("clerk").post(
+        f"/api/v1/documents/{second['id']}/change",
+        data={"kind": "replace", "reason": "Sai số liệu"},
+        files={"file": ("dinh-chinh.pdf", corrected, "application/pdf")},
+    )
+    assert replace.status_code == 200, replace.text
+    wait_until(lambda: all(row.get("pending_change") for row in _inbox(b, "all")), what="both requests at B")
+    rows = {row["subject"]: row for row in _inbox(b, "all")}
+    agreed = b.client("clerk").post(f"/api/v1/inbox/{rows['Văn bản sẽ thu hồi']['id']}/change", json={"agree": True})
+    assert agreed.json()["status"] == "recalled"
+    assert b.client("clerk").get(f"/api/v1/documents/{registered['document_id']}").json()["status"] == "recalled"
+    swapped = (
+        b.client("clerk").post(f"/api/v1/inbox/{rows['Văn bản sẽ thay thế']['id']}/change", json={"agree": True}).json()
+    )
+    assert b.client("clerk").get(swapped["files"][0]["url"]).content == corrected
+    wait_until(lambda: _dispatch(a, first["id"])["status"] == "recalled", what="recalled at A")
+    wait_until(lambda: _dispatch(a, second["id"])["status"] == "replaced", what="replaced at A")
+    assert [h["code"] for h in _dispatch(a, first["id"])["history"]] == [None, "01", "03", "13", "15"]

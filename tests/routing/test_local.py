@@ -168,3 +168,85 @@ def test_statuses_twice_or_out_of_order_leave_the_latest(app, api, issued) -> No
         assert service.apply_status(dispatch, "06", now + timedelta(minutes=9))
         db.session.commit()
         assert dispatch.status == "completed"
+
+
+def test_a_recall_agreed_freezes_the_registered_document(api, issued) -> None:  # type: ignore[no-untyped-def]
+    doc = issued()
+    _send(api, doc["id"], [ORG_B, ORG_C])
+    clerk_b, clerk_c = api("clerk_b"), api("clerk_c")
+    arrival_b = clerk_b.get("/api/v1/inbox").get_json()["items"][0]
+    accepted = clerk_b.post(f"/api/v1/inbox/{arrival_b['id']}/accept").get_json()
+    url = f"/api/v1/documents/{doc['id']}/change"
+    assert api("clerk_a").post(url, json={"kind": "recall"}).status_code == 422  # no reason
+    assert api("clerk_a").post(url, json={"kind": "erase", "reason": "x"}).status_code == 422
+    assert api("specialist_a").post(url, json={"kind": "recall", "reason": "x"}).status_code == 403
+    asked = api("clerk_a").post(url, json={"kind": "recall", "reason": "Ban hành nhầm đối tượng"})
+    assert asked.status_code == 200, asked.get_json()
+    assert {row["status"] for row in asked.get_json()["items"]} == {"recall_requested"}
+    table = _table(api, doc["id"])
+    assert table[ORG_B]["pending_change"] == "recall"
+    assert table[ORG_B]["history"][-1]["code"] == "13"
+    # Asked twice while the first request waits: nobody is asked again.
+    assert api("clerk_a").post(url, json={"kind": "recall", "reason": "Lần hai"}).status_code == 409
+
+    opened = clerk_b.get(f"/api/v1/inbox/{arrival_b['id']}").get_json()
+    assert opened["pending_change"] == "recall" and opened["pending_reason"] == "Ban hành nhầm đối tượng"
+    assert clerk_b.post(f"/api/v1/inbox/{arrival_b['id']}/change", json={"agree": "yes"}).status_code == 422
+    agreed = clerk_b.post(f"/api/v1/inbox/{arrival_b['id']}/change", json={"agree": True})
+    assert agreed.status_code == 200, agreed.get_json()
+    assert agreed.get_json()["status"] == "recalled"
+    frozen = clerk_b.get(f"/api/v1/documents/{accepted['document_id']}").get_json()
+    assert frozen["status"] == "recalled"  # kept for the audit
+    assert clerk_b.get("/api/v1/documents?direction=incoming").get_json()["total"] == 0  # out of the lists
+    patch = clerk_b.patch(f"/api/v1/documents/{accepted['document_id']}", json={"subject": "Sửa"})
+    assert patch.status_code in {403, 409}
+    assert _table(api, doc["id"])[ORG_B]["status"] == "recalled"
+    assert clerk_b.post(f"/api/v1/inbox/{arrival_b['id']}/change", json={"agree": True}).status_code == 409
+
+    # C refuses, with a reason.
+    arrival_c = clerk_c.get("/api/v1/inbox").get_json()["items"][0]
+    assert clerk_c.post(f"/api/v1/inbox/{arrival_c['id']}/change", json={"agree": False}).status_code == 422
+    refused = clerk_c.post(
+        f"/api/v1/inbox/{arrival_c['id']}/change", json={"agree": False, "reason": "Đã chuyển xử lý"}
+    )
+    assert refused.status_code == 200
+    row = _table(api, doc["id"])[ORG_C]
+    assert row["status"] == "change_refused" and row["reason"] == "Đã chuyển xử lý"
+    assert row["history"][-1]["code"] == "16"
+    assert clerk_c.get("/api/v1/inbox").get_json()["items"][0]["status"] == "waiting"
+
+
+def test_a_replacement_agreed_swaps_in_the_corrected_file_and_keeps_the_first(api, issued) -> None:  # type: ignore[no-untyped-def]
+    import io
+
+    doc = issued()
+    _send(api, doc["id"], [ORG_B])
+    clerk_b = api("clerk_b")
+    arrival = clerk_b.get("/api/v1/inbox").get_json()["items"][0]
+    registered = clerk_b.post(f"/api/v1/inbox/{arrival['id']}/accept").get_json()
+    url = f"/api/v1/documents/{doc['id']}/change"
+    no_file = api("clerk_a").post(url, json={"kind": "replace", "reason": "Sai số liệu"})
+    assert no_file.status_code == 422 and "file" in no_file.get_json()["error"]["fields"]
+    corrected = make_pdf("Bản đính chính")
+    asked = api("clerk_a").post(
+        url,
+        data={"kind": "replace", "reason": "Sai số liệu", "file": (io.BytesIO(corrected), "dinh-chinh.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert asked.status_code == 200, asked.get_json()
+    agreed = clerk_b.post(f"/api/v1/inbox/{arrival['id']}/change", json={"agree": True}).get_json()
+    assert agreed["status"] == "accepted"
+    assert agreed["files"][0]["filename"] == "dinh-chinh.pdf"
+    mains = [
+        f
+        for f in clerk_b.get(f"/api/v1/documents/{registered['document_id']}").get_json()["files"]
+        if f["role"] == "main"
+    ]
+    assert [f["version"] for f in mains] == [1, 2]  # the first is kept
+    newest = max(mains, key=lambda f: f["version"])
+    assert clerk_b.get(newest["url"]).data == corrected
+    assert _table(api, doc["id"])[ORG_B]["status"] == "replaced"
+    sender_mains = [
+        f for f in api("clerk_a").get(f"/api/v1/documents/{doc['id']}").get_json()["files"] if f["role"] == "main"
+    ]
+    assert len(sender_mains) == 4  # draft, signed, issued, corrected: every version is kept on both sides
