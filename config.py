@@ -75,6 +75,7 @@ class Config:
     OUTBOX_BACKOFF_CAP_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_CAP_SECONDS", "600"))
     OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # a killed worker's rows come back
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "0.5"))
+    PEER_CHECK_SECONDS = float(os.environ.get("PEER_CHECK_SECONDS", "900"))  # the worker asks each peer; 0: never
     # The exchange with peer servers.
     EXCHANGE_NAME = os.environ.get("EXCHANGE_NAME", "")  # this server's name in the exchange; else its host
     EXCHANGE_TIMEOUT_SECONDS = float(os.environ.get("EXCHANGE_TIMEOUT_SECONDS", "30"))

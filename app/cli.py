@@ -251,7 +251,9 @@ def peers_refresh(name: str) -> None:
     from .routing import peers
 
     with _committed():
-        peer = peers.refresh(None, peers.peer_by_name(name))
+        peer_id = peers.peer_by_name(name).id
+        db.session.rollback()  # the peer is asked outside any transaction
+        peer = peers.refresh(None, peer_id)
     if peer.last_error:
         click.echo(f"{peer.name}: {peer.last_error}", err=True)
         sys.exit(1)

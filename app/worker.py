@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import timedelta
 
 from flask import Flask
@@ -46,16 +47,42 @@ def run_until_idle(app: Flask, rounds: int = 100) -> None:
             return
 
 
+def check_peers(app: Flask) -> None:
+    """Ask every peer who it is again: its reachability and its directory of organisations, for the admin page
+    and the recipient picker. A peer that now shows another certificate is reported, not taken."""
+    from .routing import peers
+
+    with app.app_context():
+        try:
+            ids = [p.id for p in peers.list_peers() if p.active]
+            db.session.rollback()
+            for peer_id in ids:
+                try:
+                    peers.refresh(None, peer_id)
+                    db.session.commit()
+                except Exception:  # one peer's trouble does not stop the others' check
+                    log.exception("the worker could not check peer %s", peer_id)
+                    db.session.rollback()
+        finally:
+            db.session.remove()
+
+
 def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: float | None = None) -> None:
-    """Poll the outbox until `stop` is set; sleep a little when there is nothing to do."""
+    """Poll the outbox until `stop` is set; sleep a little when there is nothing to do. Every
+    PEER_CHECK_SECONDS, check the peers."""
     stop = stop or threading.Event()
     pause = idle_sleep if idle_sleep is not None else float(app.config.get("WORKER_POLL_SECONDS", 0.5))
+    every = float(app.config.get("PEER_CHECK_SECONDS", 900))
+    next_check = time.monotonic() + min(every, 30.0)
     while not stop.is_set():
         try:
             taken = run_due(app)
         except Exception:  # the database away for a moment: try again shortly
             log.exception("the worker could not read the outbox")
             taken = 0
+        if every > 0 and time.monotonic() >= next_check:
+            check_peers(app)
+            next_check = time.monotonic() + every
         if taken == 0:
             stop.wait(pause)
 

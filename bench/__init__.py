@@ -10,4 +10,5 @@ from __future__ import annotations
 BENCHMARKS: dict[str, str] = {
     "intake": "bench.intake",
     "signing": "bench.signing",
+    "routing": "bench.routing",
 }

@@ -45,11 +45,13 @@ class Result:
     value: float
     floor: float
     ratio: float
-    target: float
+    target: float | None  # None: the issue asks for the figures, with no target
     unit: str
 
     @classmethod
-    def against_floor(cls, name: str, metric: str, value: float, floor: float, target: float, unit: str) -> Result:
+    def against_floor(
+        cls, name: str, metric: str, value: float, floor: float, target: float | None, unit: str
+    ) -> Result:
         ratio = value / floor if floor > 0 else 0.0
         return cls(name, metric, round(value, 3), round(floor, 3), round(ratio, 4), target, unit)
 
@@ -60,17 +62,20 @@ class Result:
 
     @property
     def met(self) -> bool:
+        if self.target is None:
+            return True
         return self.ratio <= self.target if self.lower_is_better else self.ratio >= self.target
 
     def describe(self) -> str:
         verdict = "met" if self.met else "MISSED"
         sign = "<=" if self.lower_is_better else ">="
+        wanted = "no target" if self.target is None else f"target {sign} {self.target:.2f}: {verdict}"
         return "\n".join(
             [
                 f"{self.name}: {self.metric}",
                 f"  app    {self.value:12.2f} {self.unit}",
                 f"  floor  {self.floor:12.2f} {self.unit}",
-                f"  ratio  {self.ratio:12.3f}   (target {sign} {self.target:.2f}: {verdict})",
+                f"  ratio  {self.ratio:12.3f}   ({wanted})",
             ]
         )
 

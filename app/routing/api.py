@@ -216,7 +216,7 @@ def add_peer():  # type: ignore[no-untyped-def]
 @api.post("/peers/<int:peer_id>/refresh")
 def refresh_peer(peer_id: int):  # type: ignore[no-untyped-def]
     peers.require_admin(current_user)
-    peer = peers.refresh(current_user, peers.get_peer(peer_id))
+    peer = peers.refresh(current_user, peer_id)
     db.session.commit()
     return jsonify(peer_json(peer))
 

@@ -15,7 +15,7 @@ from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Organisation, Role, User
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
-from ..extensions import db, utcnow
+from ..extensions import db, read_before_writing, utcnow
 from . import http
 from .identity import fingerprint
 from .models import Peer, PeerOrganisation
@@ -150,14 +150,23 @@ def add_peer(actor: User | None, name: object, base_url: object, identity: Ident
     return peer
 
 
-def refresh(actor: User | None, peer: Peer) -> Peer:
+def refresh(actor: User | None, peer_id: int) -> Peer:
     """Fetch the peer's directory again. A changed certificate is not taken: it is reported, and an
-    administrator must remove and add the peer again after checking the new fingerprint."""
+    administrator must remove and add the peer again after checking the new fingerprint.
+
+    The peer is asked before the transaction starts: no database lock is held while it answers."""
     require_admin(actor)
+    found = read_before_writing(sa.select(Peer.base_url).where(Peer.id == peer_id))
+    if not found:
+        raise NotFound(gettext("No such peer."))
     try:
-        identity = fetch_identity(peer.base_url)
+        identity: Identity | None = fetch_identity(found[0].base_url)
+        problem = None
     except InvalidInput as err:
-        peer.last_error = next(iter(err.fields.values()), err.text())
+        identity, problem = None, next(iter(err.fields.values()), err.text())
+    peer = get_peer(peer_id)
+    if identity is None:
+        peer.last_error = problem
         return peer
     if identity.fingerprint != peer.fingerprint:
         peer.last_error = gettext("The peer now presents another certificate (%(fp)s).", fp=identity.fingerprint)
