@@ -62,6 +62,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .auth.admin import admin
     from .auth.views import auth
     from .documents.views import documents
+    from .routing.pages import routing_pages
     from .signing.pages import signing_pages
     from .web import web
 
@@ -70,6 +71,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(admin)
     app.register_blueprint(documents)
     app.register_blueprint(signing_pages)
+    app.register_blueprint(routing_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 

@@ -32,7 +32,7 @@ def _when(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-def dispatch_json(d: Dispatch, with_history: bool = False) -> dict[str, Any]:
+def dispatch_json(d: Dispatch, history: list[Any] | None = None) -> dict[str, Any]:
     body: dict[str, Any] = {
         "id": d.id,
         "document_id": d.document_id,
@@ -47,7 +47,7 @@ def dispatch_json(d: Dispatch, with_history: bool = False) -> dict[str, Any]:
         "message_id": d.message_id,
         "sent_at": _when(d.created_at),
     }
-    if with_history:
+    if history is not None:
         body["history"] = [
             {
                 "status": e.status,
@@ -56,7 +56,7 @@ def dispatch_json(d: Dispatch, with_history: bool = False) -> dict[str, Any]:
                 "staff": e.staff,
                 "at": _when(e.happened_at),
             }
-            for e in service.history(d.id)
+            for e in history
         ]
     return body
 
@@ -100,7 +100,8 @@ def send_document(document_id: int):  # type: ignore[no-untyped-def]
 @api.get("/documents/<int:document_id>/dispatches")
 def document_dispatches(document_id: int):  # type: ignore[no-untyped-def]
     rows = service.dispatches(current_user, document_id)
-    return jsonify({"items": [dispatch_json(d, with_history=True) for d in rows]})
+    events = service.histories([d.id for d in rows])
+    return jsonify({"items": [dispatch_json(d, events[d.id]) for d in rows]})
 
 
 @api.get("/inbox")

@@ -22,13 +22,15 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import gettext
 
 from .. import outbox
 from ..audit.models import AuditAction
 from ..audit.service import record
-from ..auth.models import Organisation, User
+from ..auth.models import Organisation, Role, User
 from ..documents.models import Document
 from ..documents.vocabulary import DOCUMENT_TYPES, FileRole
+from ..errors import Forbidden, InvalidState, NotFound
 from ..extensions import db, utcnow
 from ..storage.service import put_blob, read_blob, record_blob
 from . import edxml, http, service
@@ -210,10 +212,8 @@ def _moment(value: object) -> datetime | None:
 
 def resend(actor: User, dispatch_id: int) -> Dispatch:
     """The clerk sends a failed dispatch again: its delivery starts over with fresh attempts."""
-    from flask_babel import gettext
-
-    from ..errors import InvalidState, NotFound
-
+    if not actor.has_role(Role.CLERK):
+        raise Forbidden(gettext("Only a clerk sends documents."))
     dispatch = db.session.get(Dispatch, dispatch_id)
     if dispatch is None or dispatch.sender_organisation_id != actor.organisation_id:
         raise NotFound(gettext("No such dispatch."))

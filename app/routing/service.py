@@ -275,6 +275,19 @@ def dispatches(actor: User, document_id: int) -> list[Dispatch]:
     return dispatches_of_document(doc.id)
 
 
+def histories(dispatch_ids: list[int]) -> dict[int, list[DispatchEvent]]:
+    """The history of each dispatch, in one query (the sender's table shows them all)."""
+    found: dict[int, list[DispatchEvent]] = {i: [] for i in dispatch_ids}
+    if dispatch_ids:
+        for event in db.session.scalars(
+            sa.select(DispatchEvent)
+            .where(DispatchEvent.dispatch_id.in_(dispatch_ids))
+            .order_by(DispatchEvent.happened_at, DispatchEvent.id)
+        ):
+            found[event.dispatch_id].append(event)
+    return found
+
+
 def history(dispatch_id: int) -> list[DispatchEvent]:
     return list(
         db.session.scalars(

@@ -250,3 +250,19 @@ def test_a_replacement_agreed_swaps_in_the_corrected_file_and_keeps_the_first(ap
         f for f in api("clerk_a").get(f"/api/v1/documents/{doc['id']}").get_json()["files"] if f["role"] == "main"
     ]
     assert len(sender_mains) == 4  # draft, signed, issued, corrected: every version is kept on both sides
+
+
+def test_only_a_clerk_sends_a_failed_delivery_again(app, api, issued) -> None:  # type: ignore[no-untyped-def]
+    from app.extensions import db
+    from app.routing import service
+    from app.routing.models import Dispatch
+
+    doc = issued()
+    dispatch_id = _send(api, doc["id"], [ORG_B]).get_json()["items"][0]["id"]
+    with app.app_context():
+        service.mark_failed(db.session.get(Dispatch, dispatch_id), "the peer is away")
+        db.session.commit()
+    assert api("specialist_a").post(f"/api/v1/dispatches/{dispatch_id}/resend").status_code == 403
+    assert api("clerk_b").post(f"/api/v1/dispatches/{dispatch_id}/resend").status_code == 404
+    refused = api("clerk_a").post(f"/api/v1/dispatches/{dispatch_id}/resend")
+    assert refused.status_code == 409  # a dispatch on this server has no delivery to redo
