@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
@@ -315,3 +316,99 @@ def test_a_recall_and_a_replacement_across_servers(cluster: Cluster) -> None:
     wait_until(lambda: _dispatch(a, first["id"])["status"] == "recalled", what="recalled at A")
     wait_until(lambda: _dispatch(a, second["id"])["status"] == "replaced", what="replaced at A")
     assert [h["code"] for h in _dispatch(a, first["id"])["history"]] == [None, "01", "03", "13", "15"]
+
+
+def test_a_signature_by_another_key_is_refused(cluster: Cluster) -> None:
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    from app.routing import edxml
+
+    a = cluster.server("tinh-a", A_CODE, "Ủy ban nhân dân tỉnh A")
+    b = cluster.server("bo-b", B_CODE, "Bộ B")
+    cluster.pair(a, b)
+    doc = a.issued_document()
+    a.client("clerk").post(f"/api/v1/documents/{doc['id']}/send", json={"recipients": [B_CODE]})
+    genuine = _outgoing_envelope(a)
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "Kẻ mạo danh")])
+    now = datetime.now(UTC)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now)
+        .not_valid_after(now + timedelta(days=1))
+        .sign(key, hashes.SHA256())
+    )
+    forged = edxml.sign_xml(
+        _unsigned(genuine),
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()),
+        cert.public_bytes(serialization.Encoding.PEM),
+    )
+    answer = requests.post(
+        b.base + "/api/v1/exchange/messages", data=forged, headers={"Content-Type": "application/xml"}, timeout=30
+    )
+    assert answer.status_code == 400, answer.text
+    assert answer.json()["error"]["code"] == "bad_signature"
+    assert _arrivals(b) == 0
+
+
+def test_statuses_twice_or_out_of_order_leave_the_sender_right(cluster: Cluster) -> None:
+    a = cluster.server("tinh-a", A_CODE, "Ủy ban nhân dân tỉnh A")
+    b = cluster.server("bo-b", B_CODE, "Bộ B")
+    cluster.pair(a, b)
+    a.start_worker()
+    doc = a.issued_document()
+    a.client("clerk").post(f"/api/v1/documents/{doc['id']}/send", json={"recipients": [B_CODE]})
+    wait_until(lambda: len(_inbox(b)) == 1, what="the arrival")
+    arrival = _inbox(b)[0]
+    b.client("clerk").post(f"/api/v1/inbox/{arrival['id']}/accept")  # B's worker is not running: queued only
+    accepted = _status_message(b, 1)
+    url = a.base + "/api/v1/exchange/messages"
+
+    def post(body: bytes) -> requests.Response:
+        return requests.post(url, data=body, headers={"Content-Type": "application/xml"}, timeout=30)
+
+    first = post(accepted)
+    assert first.status_code == 200, first.text
+    assert post(accepted).json() == first.json()  # twice: the same answer
+    assert _dispatch(a, doc["id"])["status"] == "accepted"
+    # A status that happened earlier (the arrival, 01) arriving late does not hide the later one.
+    assert post(_status_message(b, 1, code="01", earlier_seconds=60)).status_code == 200
+    row = _dispatch(a, doc["id"])
+    assert row["status"] == "accepted"
+    assert [h["code"] for h in row["history"]].count("03") == 1
+
+
+def _status_message(server: Server, outbox_id: int, code: str | None = None, earlier_seconds: int = 0) -> bytes:
+    """The signed status of the server's outbox row, built by its own code (optionally another code, earlier)."""
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, uuid\n"
+        "from datetime import datetime, timedelta\n"
+        "from app import create_app\n"
+        "from app.extensions import db\n"
+        "from app.outbox import OutboxItem\n"
+        "from app.routing import edxml, federation\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    payload = dict(db.session.get(OutboxItem, {outbox_id}).payload)\n"
+        f"    if {code!r}:\n"
+        f"        payload['status_code'] = {code!r}\n"
+        "        payload['message_id'] = str(uuid.uuid4())\n"
+        "        moment = datetime.fromisoformat(payload['timestamp'])\n"
+        f"        payload['timestamp'] = (moment - timedelta(seconds={earlier_seconds})).isoformat()\n"
+        "    msg = federation.status_message(payload)\n"
+        "    sys.stdout.buffer.write(federation._signed(edxml.status_xml(msg)))\n"
+        "    db.session.commit()\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], env=server.env, capture_output=True, check=False)
+    assert done.returncode == 0, done.stderr.decode()
+    return done.stdout
