@@ -8,10 +8,10 @@ them all, and the clock runs until the sender sees every one "accepted" (the sta
 through the receiver's worker).
 
 Printed: documents delivered per second and accepted per second, and the median time from a send to its
-"delivered" at the sender. The floor is a bare HTTP POST of the same envelope bytes (a real signed envelope
-of the run) from one process to a gunicorn of the same shape that only reads the body and answers 200, one
-request at a time like the worker: what moving the bytes costs, without building, signing, checking or
-storing anything.
+"delivered" at the sender (behind the queue of the N sends, and for ten more sent one at a time). The floor
+is a bare HTTP POST of the same envelope bytes (a real signed envelope of the run) from one process to a
+gunicorn of the same shape that only reads the body and answers 200, one request at a time like the worker:
+what moving the bytes costs, without building, signing, checking or storing anything.
 
     .venv/bin/python -m bench routing [--docs N]
 """
@@ -32,6 +32,7 @@ from typing import Any
 from bench.common import REPO_DIR, BenchmarkFailed, Result, object_store, run_parallel, write_results
 
 NAME = "routing"
+ONE_BY_ONE = 10  # documents sent one at a time after the rest, for the latency without a queue
 SENDER, RECEIVER = ("000.00.00.A01", "Ủy ban nhân dân tỉnh A"), ("000.00.00.B02", "Bộ B")
 
 SINK = textwrap.dedent(
@@ -176,7 +177,8 @@ def _run(count: int) -> list[Result]:
             receiver = cluster.server("bo-b", *RECEIVER)
             cluster.pair(sender, receiver)
             print(f"issuing {count} documents on the sender (not timed) ...", flush=True)
-            docs = _issue_all(sender, count)
+            docs = _issue_all(sender, count + ONE_BY_ONE)
+            docs, singles = docs[:count], docs[count:]
             sender.start_worker()
             receiver.start_worker()
 
@@ -201,6 +203,16 @@ def _run(count: int) -> list[Result]:
                     raise BenchmarkFailed(f"accept: {response.status_code} {response.text[:300]}")
             accepted_at = _wait_for(sender, "accepted", count, timeout=60 + count)
             accepted_rate = count / (accepted_at - started)
+            # Latency without a queue: one document at a time, each waited for.
+            single_ms = []
+            for doc in singles:
+                one = time.perf_counter()
+                response = clerk.post(f"/api/v1/documents/{doc['id']}/send", json={"recipients": [RECEIVER[0]]})
+                if response.status_code != 200:
+                    raise BenchmarkFailed(f"send: {response.status_code} {response.text[:300]}")
+                _wait_for(sender, "delivered", len(single_ms) + 1, timeout=60)  # the others are accepted by now
+                single_ms.append((time.perf_counter() - one) * 1000)
+            median_single_ms = statistics.median(single_ms)
             duplicates = int(receiver.scalar("SELECT count(*) - count(DISTINCT message_id) FROM arrivals"))
             if duplicates:
                 raise BenchmarkFailed(f"{duplicates} documents arrived twice")
@@ -209,7 +221,8 @@ def _run(count: int) -> list[Result]:
         floor_rate, floor_ms = _floor(workdir, envelope, count)
     print(
         f"{count} documents: delivered {delivered_rate:.1f}/s (median {median_delivered_ms:.0f} ms from send to "
-        f"'delivered' at the sender), accepted {accepted_rate:.1f}/s; envelope {len(envelope) / 1024:.0f} KB; "
+        f"'delivered' at the sender, behind the queue), accepted {accepted_rate:.1f}/s; one at a time: "
+        f"{median_single_ms:.0f} ms from send to 'delivered'; envelope {len(envelope) / 1024:.0f} KB; "
         f"floor: bare POST of the same bytes {floor_rate:.1f}/s, median {floor_ms:.1f} ms",
         flush=True,
     )
@@ -217,6 +230,7 @@ def _run(count: int) -> list[Result]:
         Result.against_floor("delivered", "per_second", delivered_rate, floor_rate, None, "docs/s"),
         Result.against_floor("accepted", "per_second", accepted_rate, floor_rate, None, "docs/s"),
         Result.against_floor("send_to_delivered", "median_ms", median_delivered_ms, floor_ms, None, "ms"),
+        Result.against_floor("send_to_delivered_one_at_a_time", "median_ms", median_single_ms, floor_ms, None, "ms"),
     ]
 
 

@@ -56,6 +56,9 @@ class AuditAction(enum.StrEnum):
     EXCHANGE_REJECTED = "exchange:rejected"
     PEER_ADDED = "peer:added"
     PEER_UPDATED = "peer:updated"
+    CALENDAR_DAY_SET = "calendar:day:set"
+    CALENDAR_DAY_CLEARED = "calendar:day:cleared"
+    CALENDAR_HOURS_SET = "calendar:hours:set"
 
 
 class AuditChainHead(db.Model):

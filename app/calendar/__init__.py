@@ -1,0 +1,1 @@
+"""The working calendar: office hours, public holidays and the admin's days, for every deadline."""

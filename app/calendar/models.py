@@ -1,0 +1,50 @@
+"""The admin's changes to the working calendar: marked days and the office hours."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, time
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+
+
+class CalendarDayKind(enum.StrEnum):
+    """What the admin says about one date, over the weekly rule and the public holidays."""
+
+    DAY_OFF = "day_off"  # closed: a compensatory day the government grants, a local closure
+    WORKING_DAY = "working_day"  # open: a make-up day (ngày làm bù), or a public holiday not taken
+
+
+class CalendarDay(db.Model):
+    """One date the admin marked. A date has at most one mark, so the primary key is the date."""
+
+    __tablename__ = "calendar_days"
+
+    day: Mapped[date] = mapped_column(primary_key=True, autoincrement=False)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    note: Mapped[str] = mapped_column(sa.String(200))
+
+    __table_args__ = (sa.CheckConstraint("kind IN ('day_off', 'working_day')", name="kind"),)
+
+
+class OfficeHours(db.Model):
+    """One opening interval on one weekday (0 is Monday); a weekday with a lunch break has two rows.
+
+    No rows at all means the default hours (see `work_calendar.DEFAULT_OFFICE_HOURS`).
+    """
+
+    __tablename__ = "office_hours"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    weekday: Mapped[int] = mapped_column(sa.SmallInteger)
+    opens: Mapped[time]
+    closes: Mapped[time]
+
+    __table_args__ = (
+        sa.UniqueConstraint("weekday", "opens"),
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        sa.CheckConstraint("opens < closes", name="opens_before_closes"),
+    )
