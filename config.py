@@ -65,8 +65,13 @@ class Config:
         for item in os.environ.get("PKCS11_MODULES", "softhsm=/usr/lib/softhsm/libsofthsm2.so").split(",")
         if "=" in item
     )
-    SMTP_HOST = os.environ.get("SMTP_HOST", "")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "")  # empty: no e-mail, notifications stay in the app
     SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+    SMTP_USER = os.environ.get("SMTP_USER", "")
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
+    SMTP_STARTTLS = _bool(os.environ.get("SMTP_STARTTLS"))
+    SMTP_FROM = os.environ.get("SMTP_FROM", "e-office@localhost")
+    SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "20"))
     PORT = int(os.environ.get("PORT", "5000"))
 
     # The outbox and its worker: deliveries to peer servers and statuses back.

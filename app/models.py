@@ -4,6 +4,7 @@ from .audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F401
 from .calendar.models import CalendarDay, OfficeHours  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
+from .notify.models import Notification  # noqa: F401
 from .outbox import OutboxItem  # noqa: F401
 from .routing.models import (  # noqa: F401
     Arrival,
@@ -24,3 +25,10 @@ from .signing.models import (  # noqa: F401
     TrustRoot,
 )
 from .storage.models import Blob  # noqa: F401
+from .tasks.models import (  # noqa: F401
+    Task,
+    TaskDeadlineRule,
+    TaskEvent,
+    TaskFile,
+    TaskParticipant,
+)

@@ -150,6 +150,9 @@ def _components() -> dict[str, Any]:
             "per_page": {"type": "integer"},
         },
     }
+    from .tasks.openapi import components as task_components
+
+    schemas.update(task_components())
     return {
         "schemas": schemas,
         "securitySchemes": {
@@ -165,6 +168,8 @@ def _components() -> dict[str, Any]:
 
 
 def build_spec() -> dict[str, Any]:
+    from .tasks.openapi import paths as task_paths
+
     doc_id = _id("document_id")
     return {
         "openapi": "3.1.0",
@@ -454,7 +459,15 @@ def build_spec() -> dict[str, Any]:
                     },
                 }
             },
+            "/units/{unit_id}/head": {
+                "put": {
+                    "summary": "Name the head of a unit (an admin): {user_id}, or {user_id: null} for none",
+                    "parameters": [_id("unit_id")],
+                    "responses": {"200": {"description": "Set"}, **_errors("401", "403", "404", "422")},
+                }
+            },
             **_routing_paths(doc_id),
+            **task_paths(),
         },
     }
 
@@ -556,6 +569,19 @@ def _routing_paths(doc_id: dict[str, Any]) -> dict[str, Any]:
                     }
                 ),
                 "responses": decided,
+            }
+        },
+        "/notifications": {
+            "get": {
+                "summary": "The caller's unread notifications (reminders, arrivals), newest first",
+                "responses": {"200": {"description": "items, unread"}, **_errors("401")},
+            }
+        },
+        "/notifications/{notification_id}/read": {
+            "post": {
+                "summary": "Mark one of the caller's notifications read",
+                "parameters": [_id("notification_id")],
+                "responses": {"200": {"description": "Read"}, **_errors("401", "404")},
             }
         },
         "/directory": {

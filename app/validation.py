@@ -115,6 +115,8 @@ def _message(error: dict[str, Any]) -> str:
         return gettext("Must be true or false.")
     if kind == "string_type":
         return gettext("Must be text.")
+    if kind == "extra_forbidden":
+        return gettext("Unknown field.")
     if kind == "value_error":
         return str(ctx.get("error", error.get("msg", "")))
     return gettext("Invalid value.")

@@ -59,6 +59,22 @@ class AuditAction(enum.StrEnum):
     CALENDAR_DAY_SET = "calendar:day:set"
     CALENDAR_DAY_CLEARED = "calendar:day:cleared"
     CALENDAR_HOURS_SET = "calendar:hours:set"
+    UNIT_HEAD_SET = "unit:head:set"
+    TASK_ASSIGNED = "task:assigned"
+    TASK_ACCEPTED = "task:accepted"
+    TASK_PROGRESS_REPORTED = "task:progress:reported"
+    TASK_EXTENSION_REQUESTED = "task:extension:requested"
+    TASK_EXTENSION_GRANTED = "task:extension:granted"
+    TASK_EXTENSION_REFUSED = "task:extension:refused"
+    TASK_TRANSFERRED = "task:transferred"
+    TASK_COMPLETED = "task:completed"
+    TASK_RETURNED = "task:returned"
+    TASK_REOPENED = "task:reopened"
+    TASK_CANCELLED = "task:cancelled"
+    TASK_CONTRIBUTED = "task:contribution:added"
+    TASK_READ = "task:read"
+    TASK_FILE_DOWNLOADED = "task:file:downloaded"
+    TASK_RULES_SET = "task:rules:set"
 
 
 class AuditChainHead(db.Model):

@@ -85,6 +85,19 @@ def me():  # type: ignore[no-untyped-def]
     )
 
 
+@api.put("/units/<int:unit_id>/head")
+def set_unit_head(unit_id: int):  # type: ignore[no-untyped-def]
+    """Name the head of a unit: {"user_id": 12}, or {"user_id": null} for none (an admin)."""
+    data = _json_body()
+    user_id = data.get("user_id")
+    whole = isinstance(user_id, int) and not isinstance(user_id, bool) and 1 <= user_id < 2**31
+    if "user_id" not in data or not (user_id is None or whole):
+        raise InvalidInput({"user_id": gettext("Must be a user id (a whole number), or null for none.")})
+    unit = service.set_unit_head(current_user, unit_id, user_id)
+    db.session.commit()
+    return jsonify({"id": unit.id, "name": unit.name, "head_user_id": unit.head_user_id})
+
+
 def _token_json(row) -> dict:  # type: ignore[no-untyped-def]
     return {
         "id": row.id,

@@ -63,6 +63,11 @@ class Unit(db.Model):
     parent_id: Mapped[int | None] = mapped_column(sa.ForeignKey("units.id"))
     name: Mapped[str] = mapped_column(sa.String(300))
     code: Mapped[str | None] = mapped_column(sa.String(40))
+    # The head of the unit (trưởng phòng): accepts and re-assigns, inside the unit, the tasks given to it.
+    # users.unit_id points back here, so this key is added after both tables exist (use_alter).
+    head_user_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("users.id", use_alter=True, name="fk_units_head_user_id_users")
+    )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(back_populates="units")
@@ -90,7 +95,7 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")  # shown on every page, used by most rules
-    unit: Mapped[Unit | None] = relationship()
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )

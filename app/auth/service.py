@@ -354,6 +354,36 @@ def create_unit(
     return unit
 
 
+def set_unit_head(actor: User, unit_id: int, user_id: int | None) -> Unit:
+    """Name the head of a unit (or none): an admin of the unit's organisation, a head who belongs to the unit.
+
+    The head accepts the tasks given to the unit and may transfer them to its members.
+    """
+    if not actor.has_role(Role.ADMIN):
+        raise Forbidden(gettext("Only an administrator names the head of a unit."))
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or unit.organisation_id not in managed_org_ids(actor):
+        raise NotFound(gettext("No such unit."))
+    if user_id is not None:
+        head = db.session.get(User, user_id)
+        if head is None or head.organisation_id != unit.organisation_id or not head.active:
+            raise InvalidInput({"user_id": gettext("No such user in this organisation.")})
+        if head.unit_id != unit.id:
+            raise InvalidInput({"user_id": gettext("The head of a unit must belong to it.")})
+    previous = unit.head_user_id
+    unit.head_user_id = user_id
+    db.session.flush()
+    record(
+        AuditAction.UNIT_HEAD_SET,
+        actor=actor,
+        organisation_id=unit.organisation_id,
+        obj=("unit", unit.id),
+        head_user_id=user_id,
+        previous=previous,
+    )
+    return unit
+
+
 USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,79}$"
 
 

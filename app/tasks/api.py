@@ -1,0 +1,215 @@
+"""Tasks over JSON: assigning a document, acting on a task, the lists, a document's processing timeline."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from flask import jsonify, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..api import api
+from ..auth.models import Unit, User
+from ..documents.api import bytes_response
+from ..documents.uploads import Upload
+from ..errors import InvalidInput, NotFound, TooLarge
+from ..extensions import db, utcnow
+from ..validation import parse
+from . import deadlines, people, service
+from .machine import TASK_ACTIONS
+from .models import Task, TaskAction, TaskEvent, TaskFile, TaskParticipant
+from .schemas import ACTION_INPUTS, AssignInput, RulesInput, TaskQuery
+
+# A JSON body holds at most a few notes of 10,000 characters: anything far larger is refused before it is read.
+MAX_JSON_BYTES = 256 * 1024
+
+
+def _body() -> dict[str, Any]:
+    """The request's fields: a form (with files) or a JSON object; an empty body is an empty object."""
+    if request.mimetype == "multipart/form-data":
+        return request.form.to_dict()
+    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
+        raise TooLarge(gettext("The request is larger than %(kb)s KB: a note holds at most 10,000 characters.", kb=256))
+    request.max_content_length = MAX_JSON_BYTES  # also for a body sent without its length
+    raw = request.get_data(cache=True)
+    if not raw.strip():
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput(message=gettext("Send a JSON object."))
+    return data
+
+
+def _when(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person_json(user: User | None) -> dict[str, Any] | None:
+    if user is None:
+        return None
+    return {"id": user.id, "username": user.username, "full_name": user.full_name}
+
+
+def unit_json(unit: Unit | None) -> dict[str, Any] | None:
+    return {"id": unit.id, "name": unit.name} if unit is not None else None
+
+
+def participant_json(p: TaskParticipant) -> dict[str, Any]:
+    return {"user": person_json(p.user), "unit": unit_json(p.unit), "read_at": _when(p.read_at)}
+
+
+def file_json(f: TaskFile) -> dict[str, Any]:
+    return {
+        "id": f.id,
+        "filename": f.filename,
+        "content_type": f.content_type,
+        "size": f.size,
+        "sha256": f.blob_sha256,
+        "url": url_for("api.task_file", task_id=f.task_id, file_id=f.id),
+    }
+
+
+def event_json(e: TaskEvent) -> dict[str, Any]:
+    return {
+        "id": e.id,
+        "task_id": e.task_id,
+        "action": e.action,
+        "from_state": e.from_state,
+        "to_state": e.to_state,
+        "actor": person_json(e.actor),
+        "note": e.note,
+        "data": e.data,
+        "at": _when(e.at),
+        "files": [file_json(f) for f in e.files],
+    }
+
+
+def task_json(
+    t: Task, now: datetime, events: list[TaskEvent] | None = None, actions: list[str] | None = None
+) -> dict[str, Any]:
+    doc = t.document
+    body: dict[str, Any] = {
+        "id": t.id,
+        "state": t.state,
+        "overdue": t.is_overdue(now),
+        "progress": t.progress,
+        "document": {
+            "id": doc.id,
+            "direction": doc.direction,
+            "document_type": doc.document_type,
+            "number": doc.number,
+            "notation": doc.notation,
+            "register_number": doc.register_number,
+            "subject": doc.subject,
+            "urgency": doc.urgency,
+            "due_on": doc.due_on.isoformat() if doc.due_on else None,
+        },
+        "assigned_by": person_json(t.assigned_by),
+        "lead": {"user": person_json(t.lead_user), "unit": unit_json(t.lead_unit)},
+        "accepted_by": person_json(t.accepted_by),
+        "coordinators": [participant_json(p) for p in t.participants if p.role == "coordinator"],
+        "informed": [participant_json(p) for p in t.participants if p.role == "informed"],
+        "instructions": t.instructions,
+        "deadline": _when(t.deadline),
+        "deadline_basis": t.deadline_basis,
+        "requested_deadline": _when(t.requested_deadline),
+        "reply_document_id": t.reply_document_id,
+        "assigned_at": _when(t.assigned_at),
+        "accepted_at": _when(t.accepted_at),
+        "completed_at": _when(t.completed_at),
+        "cancelled_at": _when(t.cancelled_at),
+        "updated_at": _when(t.updated_at),
+    }
+    if actions is not None:
+        body["actions"] = actions
+    if events is not None:
+        body["events"] = [event_json(e) for e in events]
+    return body
+
+
+def _full(task: Task) -> dict[str, Any]:
+    return task_json(task, utcnow(), service.events_of([task.id])[task.id], people.actions_for(current_user, task))
+
+
+@api.post("/documents/<int:document_id>/assignments")
+def assign_document(document_id: int):  # type: ignore[no-untyped-def]
+    """A leader assigns the document's processing: lead, coordinators, informed, deadline, instructions."""
+    data = parse(AssignInput, _body())
+    task = service.assign(current_user, document_id, data)
+    body = _full(task)
+    db.session.commit()
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_task", task_id=task.id)
+    return response
+
+
+@api.get("/documents/<int:document_id>/timeline")
+def document_timeline(document_id: int):  # type: ignore[no-untyped-def]
+    events = service.timeline(current_user, document_id)
+    return jsonify({"items": [event_json(e) for e in events], "total": len(events)})
+
+
+@api.get("/tasks")
+def list_tasks():  # type: ignore[no-untyped-def]
+    query = parse(TaskQuery, request.args.to_dict())
+    page = service.list_tasks(current_user, query)
+    now = utcnow()
+    return jsonify(
+        {
+            "items": [task_json(t, now) for t in page.items],
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+        }
+    )
+
+
+@api.get("/tasks/<int:task_id>")
+def get_task(task_id: int):  # type: ignore[no-untyped-def]
+    return jsonify(_full(service.get_task(current_user, task_id)))
+
+
+@api.post("/tasks/<int:task_id>/<action>")
+def act_on_task(task_id: int, action: str):  # type: ignore[no-untyped-def]
+    """One action of the state machine: accept, progress, request_extension, grant_extension, refuse_extension,
+    transfer, complete, return, reopen, cancel, contribute, mark_read. A progress report may come as a form
+    with its files in `attachments`."""
+    try:
+        chosen = TaskAction(action)
+    except ValueError:
+        raise NotFound(gettext("No such action.")) from None
+    if chosen not in TASK_ACTIONS:
+        raise NotFound(gettext("No such action."))
+    data = parse(ACTION_INPUTS[chosen], _body())
+    stored: list[service.StoredUpload] = []
+    uploads = [Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f]
+    if uploads:
+        if chosen != TaskAction.PROGRESS:
+            raise InvalidInput({"attachments": gettext("Files go with a progress report only.")})
+        stored = service.store_files(uploads)
+    task = service.act(current_user, task_id, chosen, data, stored)
+    body = _full(task)
+    db.session.commit()
+    return jsonify(body)
+
+
+@api.get("/tasks/<int:task_id>/files/<int:file_id>")
+def task_file(task_id: int, file_id: int):  # type: ignore[no-untyped-def]
+    file, data = service.read_file(current_user, task_id, file_id)
+    db.session.commit()  # the download's audit event
+    return bytes_response(file.filename, file.content_type, file.blob_sha256, data, inline=False)
+
+
+@api.get("/task-rules")
+def task_rules():  # type: ignore[no-untyped-def]
+    """The default deadline, in working days, of a document with no due date, per urgency."""
+    return jsonify(deadlines.deadline_rules())
+
+
+@api.put("/task-rules")
+def set_task_rules():  # type: ignore[no-untyped-def]
+    rules = deadlines.set_deadline_rules(current_user, parse(RulesInput, _body()))
+    db.session.commit()
+    return jsonify(rules)
