@@ -47,10 +47,12 @@ def notify(
         "created_at": utcnow(),
     }
     if once_key is not None:
-        done = db.session.execute(insert_or_ignore(Notification.__table__, values))
-        if not done.rowcount:
+        statement = insert_or_ignore(Notification.__table__, values).returning(Notification.__table__.c.id)
+        inserted = db.session.execute(statement).scalar()
+        if inserted is None:  # the key was there: sent already
             return None
-        row = db.session.scalars(sa.select(Notification).where(Notification.once_key == once_key)).one()
+        row = db.session.get(Notification, inserted)
+        assert row is not None
     else:
         row = Notification(**values)
         db.session.add(row)
