@@ -64,6 +64,8 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .documents.views import documents
     from .routing.pages import routing_pages
     from .signing.pages import signing_pages
+    from .tasks.dashboard_pages import dashboard_pages
+    from .tasks.pages import task_pages
     from .web import web
 
     app.register_blueprint(web)
@@ -72,6 +74,8 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(documents)
     app.register_blueprint(signing_pages)
     app.register_blueprint(routing_pages)
+    app.register_blueprint(task_pages)
+    app.register_blueprint(dashboard_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 
