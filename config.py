@@ -76,10 +76,15 @@ class Config:
 
     # The outbox and its worker: deliveries to peer servers and statuses back.
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", "8"))
+    # A status back to a sender is tried for about a day and a half (the backoff is capped at 10 minutes): a
+    # sender's server down for maintenance still hears how its document is processed.
+    STATUS_MAX_ATTEMPTS = int(os.environ.get("STATUS_MAX_ATTEMPTS", "400"))
     OUTBOX_BACKOFF_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_SECONDS", "2"))  # the first retry waits up to this
     OUTBOX_BACKOFF_CAP_SECONDS = float(os.environ.get("OUTBOX_BACKOFF_CAP_SECONDS", "600"))
     OUTBOX_LEASE_SECONDS = float(os.environ.get("OUTBOX_LEASE_SECONDS", "60"))  # a killed worker's rows come back
     WORKER_POLL_SECONDS = float(os.environ.get("WORKER_POLL_SECONDS", "0.5"))
+    REMINDER_CHECK_SECONDS = float(os.environ.get("REMINDER_CHECK_SECONDS", "60"))  # 0: the worker sends none
+    TASK_REMIND_WORKING_DAYS = int(os.environ.get("TASK_REMIND_WORKING_DAYS", "2"))  # "due soon"; 0: only overdue
     PEER_CHECK_SECONDS = float(os.environ.get("PEER_CHECK_SECONDS", "900"))  # the worker asks each peer; 0: never
     # The exchange with peer servers.
     EXCHANGE_NAME = os.environ.get("EXCHANGE_NAME", "")  # this server's name in the exchange; else its host

@@ -142,3 +142,28 @@ def test_two_workers_claiming_at_once_never_take_the_same_row(app: Flask, calls)
         thread.join(60)
     every = [item_id for mine in taken for item_id in mine]
     assert len(every) == 40 and len(set(every)) == 40
+
+
+def test_a_status_the_sender_never_takes_is_kept_in_the_audit_log(app: Flask) -> None:
+    """A status for a peer that is gone is given up at once, and the administrator finds it in the audit log."""
+    from app import worker
+    from app.audit.models import AuditEvent
+    from app.routing import federation
+
+    payload = {
+        "peer_id": 987654,
+        "message_id": "5d3c0f0e-0000-4000-8000-000000000001",
+        "response_for": {"document_id": "abc", "organ_id": "000.00.00.A01", "code": "1/QĐ", "promulgation_date": None},
+        "status_code": "04",
+    }
+    with app.app_context():
+        outbox.enqueue(federation.STATUS, payload)
+        db.session.commit()
+    worker.run_until_idle(app)
+    with app.app_context():
+        row = db.session.scalars(sa.select(OutboxItem).where(OutboxItem.kind == federation.STATUS)).one()
+        assert row.state == OutboxState.FAILED and "the peer is gone" in (row.last_error or "")
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "exchange:status:undelivered")
+        ).one()
+        assert event.data["message_id"] == payload["message_id"] and event.data["status_code"] == "04"

@@ -54,6 +54,7 @@ class AuditAction(enum.StrEnum):
     ARRIVAL_CHANGE_AGREED = "arrival:change:agreed"
     ARRIVAL_CHANGE_REFUSED = "arrival:change:refused"
     EXCHANGE_REJECTED = "exchange:rejected"
+    EXCHANGE_STATUS_UNDELIVERED = "exchange:status:undelivered"
     PEER_ADDED = "peer:added"
     PEER_UPDATED = "peer:updated"
     CALENDAR_DAY_SET = "calendar:day:set"

@@ -17,6 +17,7 @@ transaction that takes no write lock, and the writes come after, in a short one.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -32,7 +33,7 @@ from ..documents.models import Document
 from ..documents.vocabulary import DOCUMENT_TYPES, FileRole
 from ..errors import Forbidden, InvalidState, NotFound
 from ..extensions import db, utcnow
-from ..storage.service import put_blob, read_blob, record_blob
+from ..storage.service import PutBlob, put_blob, read_blob, record_blob
 from . import edxml, http, service
 from .identity import signing_material
 from .models import Arrival, ChangeKind, Dispatch, DispatchStatus, Peer, PeerOrganisation, ReceivedMessage
@@ -143,6 +144,19 @@ def _refusal_words(answer: http.Answer) -> str:
     return f"{answer.status}: {answer.body[:300].decode('utf-8', 'replace')}"
 
 
+def _post_signed(base_url: str, xml: bytes) -> http.Answer:
+    """Sign a message and post it to a peer, outside any transaction; a refusal for good is GiveUp, anything
+    else but 200 is tried again later."""
+    body = _signed(xml)
+    db.session.rollback()  # no transaction while the peer takes its time
+    answer = http.post_xml(base_url + MESSAGES_PATH, body)
+    if answer.status in PERMANENT_REFUSALS:
+        raise outbox.GiveUp(_refusal_words(answer))
+    if answer.status != 200:
+        raise http.PeerUnreachable(_refusal_words(answer))
+    return answer
+
+
 @outbox.handler(DELIVER, on_failure=lambda payload, error: _delivery_failed(payload["dispatch_id"], error))
 def deliver(payload: dict[str, Any]) -> None:
     _reading()
@@ -152,15 +166,7 @@ def deliver(payload: dict[str, Any]) -> None:
     if dispatch.status not in {DispatchStatus.SENT, DispatchStatus.FAILED}:
         return  # delivered already (a row claimed again after its worker died, say)
     doc = db.session.get(Document, dispatch.document_id)
-    url = dispatch.peer.base_url + MESSAGES_PATH
-    body = _signed(edxml.envelope_xml(build_envelope(dispatch, doc)))
-    db.session.rollback()  # no transaction while the peer takes its time
-
-    answer = http.post_xml(url, body)
-    if answer.status in PERMANENT_REFUSALS:
-        raise outbox.GiveUp(_refusal_words(answer))
-    if answer.status != 200:
-        raise http.PeerUnreachable(_refusal_words(answer))
+    answer = _post_signed(dispatch.peer.base_url, edxml.envelope_xml(build_envelope(dispatch, doc)))
     received = answer.json() or {}
     arrived_at = _moment(received.get("received_at")) or utcnow()
     dispatch = db.session.get(Dispatch, payload["dispatch_id"])
@@ -183,14 +189,7 @@ def deliver_change(payload: dict[str, Any]) -> None:
     if dispatch is None or dispatch.peer is None:
         raise outbox.GiveUp("the dispatch is gone")
     doc = db.session.get(Document, dispatch.document_id)
-    url = dispatch.peer.base_url + MESSAGES_PATH
-    body = _signed(edxml.envelope_xml(build_envelope(dispatch, doc, payload)))
-    db.session.rollback()
-    answer = http.post_xml(url, body)
-    if answer.status in PERMANENT_REFUSALS:
-        raise outbox.GiveUp(_refusal_words(answer))
-    if answer.status != 200:
-        raise http.PeerUnreachable(_refusal_words(answer))
+    _post_signed(dispatch.peer.base_url, edxml.envelope_xml(build_envelope(dispatch, doc, payload)))
 
 
 def _delivery_failed(dispatch_id: int, error: str) -> None:
@@ -250,6 +249,7 @@ def queue_status(arrival: Arrival, code: str, description: str | None, actor: Us
             "timestamp": utcnow().isoformat(),
             "staff": {"full_name": actor.full_name, "department": actor.position or ""},
         },
+        max_attempts=int(current_app.config.get("STATUS_MAX_ATTEMPTS", 400)),
     )
 
 
@@ -275,20 +275,25 @@ def status_message(payload: dict[str, Any]) -> edxml.StatusMessage:
     )
 
 
-@outbox.handler(STATUS)
+def _status_undelivered(payload: dict[str, Any], error: str) -> None:
+    """A status the sender never took: kept in the audit log for the administrator, with the peer's last answer."""
+    record(
+        AuditAction.EXCHANGE_STATUS_UNDELIVERED,
+        obj=("peer", payload["peer_id"]),
+        message_id=payload["message_id"],
+        status_code=payload["status_code"],
+        document_id=payload["response_for"]["document_id"],
+        error=error,
+    )
+
+
+@outbox.handler(STATUS, on_failure=_status_undelivered)
 def send_status(payload: dict[str, Any]) -> None:
     _reading()
     peer = db.session.get(Peer, payload["peer_id"])
     if peer is None:
         raise outbox.GiveUp("the peer is gone")
-    url = peer.base_url + MESSAGES_PATH
-    body = _signed(edxml.status_xml(status_message(payload)))
-    db.session.rollback()
-    answer = http.post_xml(url, body)
-    if answer.status in PERMANENT_REFUSALS:
-        raise outbox.GiveUp(_refusal_words(answer))
-    if answer.status != 200:
-        raise http.PeerUnreachable(_refusal_words(answer))
+    _post_signed(peer.base_url, edxml.status_xml(status_message(payload)))
 
 
 # --- In: messages from peers ----------------------------------------------------------------------------------
@@ -356,16 +361,7 @@ def _take_envelope(peer: Peer, env: edxml.Envelope) -> dict[str, Any]:
         raise _reject(peer, 422, "no_recipient", f"no organisation of this server among {codes}")
     if env.business_kind != edxml.BusinessKind.NEW:
         return _take_change(peer, env, here)
-    files = [
-        {
-            "role": FileRole.MAIN if index == 0 else FileRole.ATTACHMENT,
-            "filename": a.name,
-            "content_type": a.content_type,
-            "sha256": a.sha256,
-            "size": len(a.content),
-        }
-        for index, a in enumerate(env.attachments)
-    ]
+    files = _file_list(env)
     if not files or not env.attachments[0].content.startswith(b"%PDF-"):
         raise _reject(peer, 422, "no_main_file", "the first attachment must be the document's PDF")
     db.session.rollback()
@@ -379,9 +375,8 @@ def _take_envelope(peer: Peer, env: edxml.Envelope) -> dict[str, Any]:
         "received_at": received_at.isoformat(),
         "recipients": [o.code for o in here],
     }
-    try:
-        for put in puts:
-            record_blob(put)
+
+    def write() -> None:
         for org in here:
             arrival = Arrival(
                 organisation_id=org.id,
@@ -406,18 +401,9 @@ def _take_envelope(peer: Peer, env: edxml.Envelope) -> dict[str, Any]:
                 peer=peer.name,
                 message_id=env.message_id,
             )
-        db.session.add(ReceivedMessage(peer_id=peer.id, message_id=env.message_id, kind="envelope", answer=answer))
         peer.last_ok_at = received_at
-        db.session.commit()
-        _maybe_die()
-    except sa.exc.IntegrityError:
-        # The same message at the same moment from a second connection: the first one took it.
-        db.session.rollback()
-        earlier = db.session.get(ReceivedMessage, (peer.id, env.message_id))
-        if earlier is None:
-            raise
-        return dict(earlier.answer)
-    return answer
+
+    return _take_once(peer, env.message_id, "envelope", answer, puts, write, die_after=True)
 
 
 def _take_change(peer: Peer, env: edxml.Envelope, here: list[Organisation]) -> dict[str, Any]:
@@ -437,7 +423,22 @@ def _take_change(peer: Peer, env: edxml.Envelope, here: list[Organisation]) -> d
     )
     if not arrivals:
         raise _reject(peer, 404, "unknown_document", f"no document {env.document_id!r} arrived here from the sender")
-    files = [
+    files = _file_list(env)
+    db.session.rollback()
+    puts = [put_blob(a.content, a.content_type, a.name) for a in env.attachments]
+    answer = {"message_id": env.message_id, "status": "taken", "received_at": utcnow().isoformat()}
+    change = CHANGE_OF_BUSINESS[env.business_kind]
+
+    def write() -> None:
+        for arrival in arrivals:
+            service.ask(db.session.get(Arrival, arrival.id), change, env.business_reason or "-", files, env.message_id)
+
+    return _take_once(peer, env.message_id, "change", answer, puts, write)
+
+
+def _file_list(env: edxml.Envelope) -> list[dict[str, Any]]:
+    """What a message's attachments are, as an arrival keeps them: the first is the main file."""
+    return [
         {
             "role": FileRole.MAIN if index == 0 else FileRole.ATTACHMENT,
             "filename": a.name,
@@ -447,21 +448,31 @@ def _take_change(peer: Peer, env: edxml.Envelope, here: list[Organisation]) -> d
         }
         for index, a in enumerate(env.attachments)
     ]
-    db.session.rollback()
-    puts = [put_blob(a.content, a.content_type, a.name) for a in env.attachments]
-    answer = {"message_id": env.message_id, "status": "taken", "received_at": utcnow().isoformat()}
+
+
+def _take_once(
+    peer: Peer,
+    message_id: str,
+    kind: str,
+    answer: dict[str, Any],
+    puts: list[PutBlob],
+    write: Callable[[], None],
+    die_after: bool = False,
+) -> dict[str, Any]:
+    """Write what a message brings (its files already in the store) and that it was taken, in one transaction.
+    The same message at the same moment from a second connection hits the received message's key: the first
+    one took it, and its answer is given again."""
     try:
         for put in puts:
             record_blob(put)
-        change = CHANGE_OF_BUSINESS[env.business_kind]
-        for arrival in arrivals:
-            arrival = db.session.get(Arrival, arrival.id)
-            service.ask(arrival, change, env.business_reason or "-", files, env.message_id)
-        db.session.add(ReceivedMessage(peer_id=peer.id, message_id=env.message_id, kind="change", answer=answer))
+        write()
+        db.session.add(ReceivedMessage(peer_id=peer.id, message_id=message_id, kind=kind, answer=answer))
         db.session.commit()
+        if die_after:
+            _maybe_die()
     except sa.exc.IntegrityError:
         db.session.rollback()
-        earlier = db.session.get(ReceivedMessage, (peer.id, env.message_id))
+        earlier = db.session.get(ReceivedMessage, (peer.id, message_id))
         if earlier is None:
             raise
         return dict(earlier.answer)

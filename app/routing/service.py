@@ -448,13 +448,19 @@ def get_arrival(actor: User, arrival_id: int) -> Arrival:
     return arrival
 
 
-def _decidable(actor: User, arrival_id: int) -> Arrival:
+def _locked_arrival(actor: User, arrival_id: int) -> Arrival:
+    """The arrival, for a clerk of its organisation, its row locked: two clerks deciding at once are taken one
+    after the other, and the second sees what the first decided."""
     if not actor.has_role(Role.CLERK):
         raise Forbidden(gettext("Only a clerk accepts or returns arrived documents."))
     arrival = get_arrival(actor, arrival_id)
-    locked = db.session.scalars(
+    return db.session.scalars(
         sa.select(Arrival).where(Arrival.id == arrival.id).with_for_update().execution_options(populate_existing=True)
     ).one()
+
+
+def _decidable(actor: User, arrival_id: int) -> Arrival:
+    locked = _locked_arrival(actor, arrival_id)
     if locked.status != ArrivalStatus.WAITING:
         raise InvalidState(
             gettext("This document was already decided on: it is %(status)s.", status=locked.status),
@@ -513,13 +519,10 @@ def accept(actor: User, arrival_id: int) -> Arrival:
 
 def return_arrival(actor: User, arrival_id: int, reason: object) -> Arrival:
     """Send the document back to its sender with the reason (02); nothing is registered."""
-    if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput({"reason": gettext("Say why the document is returned.")})
-    if len(reason) > MAX_REASON:
-        raise InvalidInput({"reason": gettext("The reason is too long.")})
+    words = _reason(reason, missing=gettext("Say why the document is returned."))
     arrival = _decidable(actor, arrival_id)
     arrival.status = ArrivalStatus.RETURNED
-    arrival.reason = reason.strip()
+    arrival.reason = words
     arrival.decided_at = utcnow()
     arrival.decided_by_id = actor.id
     record(AuditAction.ARRIVAL_RETURNED, actor=actor, obj=("arrival", arrival.id), reason=arrival.reason)
@@ -550,9 +553,10 @@ def _change_kind(kind: object) -> ChangeKind:
         raise InvalidInput({"kind": gettext("Say whether to recall, update or replace the document.")}) from None
 
 
-def _reason(reason: object, field: str = "reason") -> str:
+def _reason(reason: object, field: str = "reason", missing: str | None = None) -> str:
+    """A reason given by a person: some words, not too many."""
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidInput({field: gettext("Give the reason.")})
+        raise InvalidInput({field: missing or gettext("Give the reason.")})
     if len(reason) > MAX_REASON:
         raise InvalidInput({field: gettext("The reason is too long.")})
     return reason.strip()
@@ -628,12 +632,7 @@ def answer_change(actor: User, arrival_id: int, agree: object, reason: object = 
     An agreed recall freezes the arrival and the document registered from it (kept for the audit, out of the
     active lists); an agreed replacement makes the corrected file the main file (the earlier one is kept).
     """
-    if not actor.has_role(Role.CLERK):
-        raise Forbidden(gettext("Only a clerk accepts or returns arrived documents."))
-    arrival = get_arrival(actor, arrival_id)
-    arrival = db.session.scalars(
-        sa.select(Arrival).where(Arrival.id == arrival.id).with_for_update().execution_options(populate_existing=True)
-    ).one()
+    arrival = _locked_arrival(actor, arrival_id)
     if arrival.pending_change is None:
         raise InvalidState(gettext("The sender asks nothing of this document now."), state=arrival.status)
     change = ChangeKind(arrival.pending_change)
