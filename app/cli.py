@@ -263,13 +263,15 @@ def peers_refresh(name: str) -> None:
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Do the work that is due, then stop.")
 def worker(once: bool) -> None:
-    """Do the outbox's work (deliveries to peer servers, statuses back) until stopped with Ctrl-C."""
+    """Do the outbox's work (deliveries to peer servers, statuses back, e-mails) and send the reminders of
+    deadlines, until stopped with Ctrl-C."""
     from flask import current_app
 
     from . import worker as background
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if once:
+        background.send_reminders(app)
         background.run_until_idle(app)
         return
     click.echo("worker: doing the outbox's work (Ctrl-C stops it)")

@@ -31,4 +31,5 @@ from .tasks.models import (  # noqa: F401
     TaskEvent,
     TaskFile,
     TaskParticipant,
+    TaskReminder,
 )

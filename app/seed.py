@@ -152,6 +152,7 @@ def seed_demo_data() -> bool:
             )
     _signing_setup(by_code, users)
     _sample_documents(by_code, users)
+    _sample_tasks(users)
     return True
 
 
@@ -291,3 +292,88 @@ def _sample_documents(by_code: dict[str, Organisation], users: dict) -> None:
         ),
         Upload("12-GM-UBND.pdf", invite),
     )
+
+
+# The demo's processed documents: (subject, days ago it was assigned, working days given, what became of it).
+# "on_time" and "late" were completed before and after their deadline, "overdue" is still open past it.
+SAMPLE_TASKS = (
+    ("V/v rà soát thủ tục hành chính thuộc thẩm quyền giải quyết năm 2026", 30, 10, "on_time"),
+    ("V/v tổng hợp kết quả thực hiện chỉ tiêu kinh tế - xã hội tháng 10", 25, 5, "on_time"),
+    ("V/v báo cáo công tác phòng, chống thiên tai quý III", 22, 5, "late"),
+    ("V/v đề xuất danh mục dự án đầu tư công trung hạn", 18, 5, "overdue"),
+    ("V/v cung cấp số liệu đánh giá chỉ số cải cách hành chính", 9, 10, "in_progress"),
+    ("V/v góp ý dự thảo Nghị quyết về chính sách hỗ trợ doanh nghiệp nhỏ và vừa", 3, 10, "new"),
+)
+
+
+def _sample_tasks(users: dict) -> None:
+    """Incoming documents of the province that its leader assigned, in every state the dashboard counts; the
+    times are moved back to when each would have happened."""
+    from .extensions import utcnow
+    from .tasks import service as tasks
+    from .tasks.models import Task, TaskAction, TaskEvent
+    from .tasks.schemas import AssignInput, CompleteInput, NoteInput, ProgressInput
+
+    leader, clerk, specialist = users["lanhdao"], users["vanthu"], users["chuyenvien"]
+    pdf = _pdf(
+        DEMO_ORGS[1],
+        DEMO_ORGS[0].name,
+        "301/SCT-VP",
+        "Công văn",
+        "V/v phối hợp thực hiện nhiệm vụ",
+        ["Đề nghị các cơ quan, đơn vị phối hợp thực hiện và báo cáo kết quả đúng thời hạn."],
+        "Lê Hoàng Nam",
+        "Giám đốc",
+    )
+    now = utcnow()
+    for index, (subject, days_ago, working_days, outcome) in enumerate(SAMPLE_TASKS):
+        doc = register_incoming(
+            clerk,
+            IncomingInput(
+                document_type="CV",
+                number=str(301 + index),
+                notation="SCT-VP",
+                issuer=DEMO_ORGS[1].name,
+                issuer_code=DEMO_ORGS[1].code,
+                subject=subject,
+                received_on=local_today() - timedelta(days=days_ago),
+                channel="exchange",
+            ),
+            Upload(f"{301 + index}-SCT-VP.pdf", pdf),
+        )
+        task = tasks.assign(
+            leader,
+            doc.id,
+            AssignInput.model_validate(
+                {
+                    "lead": {"user_id": specialist.id},
+                    "deadline_working_days": working_days,
+                    "instructions": "Giao chuyên viên nghiên cứu, tham mưu trả lời đúng hạn.",
+                }
+            ),
+        )
+        if outcome != "new":
+            tasks.act(specialist, task.id, TaskAction.ACCEPT, NoteInput())
+            tasks.act(specialist, task.id, TaskAction.PROGRESS, ProgressInput(percent=50, note="Đang tổng hợp."))
+        if outcome in ("on_time", "late"):
+            tasks.act(specialist, task.id, TaskAction.COMPLETE, CompleteInput(note="Đã tham mưu văn bản trả lời."))
+        db.session.flush()
+        # Back to when it happened: assigned `days_ago`, each step a day later, the deadline counted from then.
+        assigned = now - timedelta(days=days_ago)
+        deadline = assigned + timedelta(days=working_days * 7 // 5)
+        done = deadline - timedelta(days=1) if outcome == "on_time" else deadline + timedelta(days=2)
+        if outcome == "overdue":
+            deadline = now - timedelta(days=2)
+        steps = db.session.scalars(sa.select(TaskEvent).where(TaskEvent.task_id == task.id).order_by(TaskEvent.id))
+        for step, event in enumerate(steps):
+            event.at = done if event.action == TaskAction.COMPLETE else assigned + timedelta(days=step)
+        db.session.execute(
+            sa.update(Task)
+            .where(Task.id == task.id)
+            .values(
+                assigned_at=assigned,
+                deadline=deadline,
+                accepted_at=assigned + timedelta(days=1) if outcome != "new" else None,
+                completed_at=done if outcome in ("on_time", "late") else None,
+            )
+        )

@@ -1,4 +1,5 @@
-"""The background worker: does the outbox's work (deliveries to peers, statuses back) until stopped.
+"""The background worker: does the outbox's work (deliveries to peers, statuses back, e-mails) and sends the
+reminders of tasks' deadlines, until stopped.
 
 `flask worker` runs it on its own; `make run` runs one in a thread of the server process. Several workers
 may run at once against PostgreSQL (see app/outbox.py for how they share the rows).
@@ -67,13 +68,30 @@ def check_peers(app: Flask) -> None:
             db.session.remove()
 
 
+def send_reminders(app: Flask) -> int:
+    """The reminders of deadlines that are due (app/tasks/reminders.py); how many tasks were reminded of."""
+    from .tasks import reminders
+
+    with app.app_context():
+        try:
+            return reminders.send_reminders()
+        except Exception:  # the next round tries again; what was committed stays sent
+            log.exception("the worker could not send the reminders")
+            db.session.rollback()
+            return 0
+        finally:
+            db.session.remove()
+
+
 def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: float | None = None) -> None:
     """Poll the outbox until `stop` is set; sleep a little when there is nothing to do. Every
-    PEER_CHECK_SECONDS, check the peers."""
+    PEER_CHECK_SECONDS, check the peers; every REMINDER_CHECK_SECONDS, send the reminders that are due."""
     stop = stop or threading.Event()
     pause = idle_sleep if idle_sleep is not None else float(app.config.get("WORKER_POLL_SECONDS", 0.5))
     every = float(app.config.get("PEER_CHECK_SECONDS", 900))
     next_check = time.monotonic() + min(every, 30.0)
+    remind_every = float(app.config.get("REMINDER_CHECK_SECONDS", 60))
+    next_reminders = time.monotonic()
     while not stop.is_set():
         try:
             taken = run_due(app)
@@ -83,6 +101,10 @@ def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: flo
         if every > 0 and time.monotonic() >= next_check:
             check_peers(app)
             next_check = time.monotonic() + every
+        if remind_every > 0 and time.monotonic() >= next_reminders:
+            if send_reminders(app):
+                taken = taken or 1  # their e-mails are in the outbox now: no sleep
+            next_reminders = time.monotonic() + remind_every
         if taken == 0:
             stop.wait(pause)
 

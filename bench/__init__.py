@@ -11,4 +11,5 @@ BENCHMARKS: dict[str, str] = {
     "intake": "bench.intake",
     "signing": "bench.signing",
     "routing": "bench.routing",
+    "tasks": "bench.tasks",
 }

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import jsonify, request, url_for
 from flask_babel import gettext
@@ -17,9 +19,20 @@ from ..errors import InvalidInput, NotFound, TooLarge
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, people, service
+from .dashboard import (
+    FIGURES,
+    Breakdown,
+    Dashboard,
+    DashboardQuery,
+    DashboardRow,
+    Figures,
+    TaskOutcome,
+    task_dashboard,
+)
 from .machine import TASK_ACTIONS
 from .models import Task, TaskAction, TaskEvent, TaskFile, TaskParticipant
 from .schemas import ACTION_INPUTS, AssignInput, RulesInput, TaskQuery
+from .workbook import dashboard_filename, dashboard_workbook
 
 # A JSON body holds at most a few notes of 10,000 characters: anything far larger is refused before it is read.
 MAX_JSON_BYTES = 256 * 1024
@@ -213,3 +226,72 @@ def set_task_rules():  # type: ignore[no-untyped-def]
     rules = deadlines.set_deadline_rules(current_user, parse(RulesInput, _body()))
     db.session.commit()
     return jsonify(rules)
+
+
+# --- The dashboard -----------------------------------------------------------------------------------------
+
+
+class DrillDown:
+    """The links from a dashboard's figures to the task list (scope=organisation) that each one counts.
+
+    The list's URL and the period are encoded once per dashboard, each row adds its own filter: a dashboard
+    of a thousand people has seven thousand links.
+    """
+
+    def __init__(self, board: Dashboard) -> None:
+        period = {"assigned_from": board.period.first.isoformat(), "assigned_to": board.period.last.isoformat()}
+        self.prefix = f"{url_for('api.list_tasks')}?{urlencode({'scope': 'organisation', **period})}"
+        self.outcomes = [(str(o), f"&outcome={o.value}") for o in TaskOutcome]
+
+    def links(self, filters: dict[str, int]) -> dict[str, str]:
+        """For each figure of a row (or of the totals, with no filters), the list's URL."""
+        base = "&".join([self.prefix, *(f"{name}={value}" for name, value in filters.items())])  # ids: no quoting
+        links = {"assigned": base}
+        for name, suffix in self.outcomes:
+            links[name] = base + suffix
+        return links
+
+
+def figures_json(figures: Figures) -> dict[str, Any]:
+    body: dict[str, Any] = dict(zip(FIGURES, figures.counts, strict=True))
+    body["average_hours"] = figures.average_hours
+    return body
+
+
+def dashboard_row_json(board: Dashboard, row: DashboardRow, drill_down: DrillDown) -> dict[str, Any]:
+    body: dict[str, Any] = {
+        "label": row.label,
+        "unit": {"id": row.unit.id, "name": row.unit.name} if row.unit else None,
+        **figures_json(row.figures),
+        "links": drill_down.links(row.filters),
+    }
+    if board.by == Breakdown.PERSON:
+        person = row.person
+        body["person"] = {"id": person.id, "username": person.username, "full_name": person.name} if person else None
+    return body
+
+
+def dashboard_json(board: Dashboard) -> dict[str, Any]:
+    drill_down = DrillDown(board)
+    return {
+        "period": {"date_from": board.period.first.isoformat(), "date_to": board.period.last.isoformat()},
+        "by": str(board.by),
+        "rows": [dashboard_row_json(board, row, drill_down) for row in board.rows],
+        "totals": {**figures_json(board.totals), "links": drill_down.links({})},
+    }
+
+
+@api.get("/tasks/dashboard")
+def task_dashboard_json():  # type: ignore[no-untyped-def]
+    """The leader's figures per unit or per person over a period; each figure links to the tasks it counts."""
+    board = task_dashboard(current_user, parse(DashboardQuery, request.args.to_dict()))
+    return jsonify(dashboard_json(board))
+
+
+@api.get("/tasks/dashboard.xlsx")
+def task_dashboard_xlsx():  # type: ignore[no-untyped-def]
+    """The same figures as an XLSX workbook."""
+    board = task_dashboard(current_user, parse(DashboardQuery, request.args.to_dict()))
+    data = dashboard_workbook(board, current_user.organisation.name)
+    content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return bytes_response(dashboard_filename(board), content_type, hashlib.sha256(data).hexdigest(), data, False)

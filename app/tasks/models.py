@@ -211,3 +211,22 @@ class TaskDeadlineRule(db.Model):
         sa.CheckConstraint("urgency IN ('normal', 'urgent', 'very_urgent', 'express')", name="urgency"),
         sa.CheckConstraint("working_days BETWEEN 1 AND 365", name="working_days"),
     )
+
+
+class ReminderKind(enum.StrEnum):
+    DUE_SOON = "due_soon"  # the deadline is within the configured number of working days
+    OVERDUE = "overdue"  # the deadline has passed and the task is still open
+
+
+class TaskReminder(db.Model):
+    """That a reminder of one kind was sent for a task's deadline. The key makes it once only: a worker that
+    restarts, or two running at once, cannot send it again; a new deadline (an extension) gets its own."""
+
+    __tablename__ = "task_reminders"
+
+    task_id: Mapped[int] = mapped_column(sa.ForeignKey("tasks.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20), primary_key=True)
+    deadline: Mapped[datetime] = mapped_column(primary_key=True)
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (sa.CheckConstraint(f"kind IN ({_in(ReminderKind)})", name="kind"),)

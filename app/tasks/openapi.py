@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..openapi import _errors, _id, _json, _ref
+from .dashboard import FIGURES, Breakdown, DashboardQuery
 from .machine import TASK_ACTIONS
 from .schemas import ACTION_INPUTS, AssignInput, RulesInput, TaskQuery
 
@@ -16,6 +17,7 @@ def components() -> dict[str, Any]:
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
+    schemas.update(dashboard_components())
     person = {"type": ["object", "null"], "description": "id, username, full_name"}
     moment = {"type": ["string", "null"], "format": "date-time"}
     schemas["TaskEvent"] = {
@@ -179,5 +181,88 @@ def paths() -> dict[str, Any]:
                 "requestBody": _json(_ref("RulesInput")),
                 "responses": {"200": {"description": "The rules now"}, **_errors("401", "403", "422")},
             },
+        },
+        **dashboard_paths(),
+    }
+
+
+def dashboard_components() -> dict[str, Any]:
+    count = {"type": "integer", "minimum": 0}
+    figures = {
+        **{name: count for name in FIGURES},
+        "average_hours": {
+            "type": ["number", "null"],
+            "description": "Mean elapsed hours from assignment to completion of the completed tasks",
+        },
+        "links": {
+            "type": "object",
+            "description": "Per figure, the URL of the task list (scope=organisation) that it counts",
+            "properties": {name: {"type": "string"} for name in FIGURES},
+        },
+    }
+    return {
+        "TaskDashboard": {
+            "type": "object",
+            "properties": {
+                "period": {
+                    "type": "object",
+                    "properties": {
+                        "date_from": {"type": "string", "format": "date"},
+                        "date_to": {"type": "string", "format": "date"},
+                    },
+                },
+                "by": {"type": "string", "enum": [str(b) for b in Breakdown]},
+                "rows": {
+                    "type": "array",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "label": {"type": "string", "description": "The unit's or person's name, to show"},
+                            "unit": {"type": ["object", "null"], "description": "id, name; null: no unit"},
+                            "person": {
+                                "type": ["object", "null"],
+                                "description": "by=person: id, username, full_name; null: led by the unit itself",
+                            },
+                            **figures,
+                        },
+                    },
+                },
+                "totals": {"type": "object", "properties": figures},
+            },
+        }
+    }
+
+
+def dashboard_paths() -> dict[str, Any]:
+    parameters = [
+        {"name": name, "in": "query", "required": False, "schema": schema}
+        for name, schema in DashboardQuery.model_json_schema()["properties"].items()
+    ]
+    summary = (
+        "per unit (by=unit, the default) or per person (by=person), for the tasks assigned from date_from to "
+        "date_to (local days, both included; by default the current month; at most three years): assigned, "
+        "completed_on_time, completed_late, in_progress, overdue, cancelled (assigned is their sum) and "
+        "average_hours. A leader sees the organisation, the head of a unit their unit"
+    )
+    refused = _errors("401", "403", "422")
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return {
+        "/tasks/dashboard": {
+            "get": {
+                "summary": "The dashboard of tasks " + summary,
+                "parameters": parameters,
+                "responses": {"200": {"description": "OK", **_json(_ref("TaskDashboard"))}, **refused},
+            }
+        },
+        "/tasks/dashboard.xlsx": {
+            "get": {
+                "summary": "The same dashboard as an XLSX workbook: a title with the period, a header row, a row "
+                "per unit or person, the totals",
+                "parameters": parameters,
+                "responses": {
+                    "200": {"description": "The workbook, as an attachment", "content": {xlsx: {}}},
+                    **refused,
+                },
+            }
         },
     }

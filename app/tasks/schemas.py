@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator
 
-from ..validation import Flag, Text, opt_text
+from ..validation import Flag, OptionalDate, Text, opt_text
 from .models import TaskAction
 
 MAX_NOTE = 10_000
@@ -161,13 +161,28 @@ ACTION_INPUTS: dict[TaskAction, type[_Input]] = {
 
 
 class TaskQuery(BaseModel):
-    """The list's filters, as query-string parameters (others are ignored)."""
+    """The list's filters, as query-string parameters (others are ignored).
+
+    `scope=organisation` lists the tasks a leader (their organisation) or a unit head (their units) oversees,
+    as the dashboard counts them, instead of the caller's own; `assigned_from` and `assigned_to` are local
+    days, both included; `outcome` is one of the dashboard's columns; `unit` keeps the tasks led by the unit or
+    by one of its members, `no_unit=1` those led by people of no unit, `lead_user` those led by this person,
+    `lead_unit` those the unit leads itself (not yet given to a person).
+    """
 
     role: Annotated[str | None, Field(pattern="^(lead|coordinator|informed|assigned_by_me)$")] = None
     status: str | None = None
     due_before: Deadline = None
     unit: Id | None = None
     overdue: Flag | None = None
+    open: Flag | None = None  # 1: still to be done (new, in progress, extension asked, reopened); 0: the others
+    scope: Literal["organisation"] | None = None
+    assigned_from: OptionalDate = None
+    assigned_to: OptionalDate = None
+    outcome: Literal["completed_on_time", "completed_late", "in_progress", "overdue", "cancelled"] | None = None
+    lead_user: Id | None = None
+    lead_unit: Id | None = None
+    no_unit: Flag | None = None
     page: whole(1, 100_000) | None = None
     per_page: whole(1, 200) | None = None
 

@@ -26,6 +26,8 @@ from ..calendar.service import load_calendar
 from ..clock import LOCAL_TZ
 from ..documents import service as documents
 from ..documents.models import Document
+from ..documents.rendering import DocumentLayout, render_document
+from ..documents.schemas import DraftInput
 from ..documents.uploads import Upload, content_type_for, safe_filename
 from ..documents.vocabulary import Direction, DocumentStatus
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
@@ -35,6 +37,7 @@ from ..routing.models import Arrival, ArrivalStatus
 from ..storage.service import PutBlob, put_blob, read_blob, record_blob
 from .deadlines import as_deadline, chosen_deadline, default_deadline, in_calendar
 from .machine import PARTIES, next_state
+from .messages import tell_about
 from .models import (
     STATE_LABELS,
     DeadlineBasis,
@@ -77,6 +80,9 @@ AUDIT_ACTIONS: dict[TaskAction, AuditAction] = {
     TaskAction.CONTRIBUTE: AuditAction.TASK_CONTRIBUTED,
     TaskAction.MARK_READ: AuditAction.TASK_READ,
 }
+
+# Where the lead still has work to do.
+OPEN_STATES = (TaskState.NEW, TaskState.IN_PROGRESS, TaskState.EXTENSION_REQUESTED, TaskState.REOPENED)
 
 # The exchange's status codes the sender of an arrived document is told.
 CODE_ASSIGNED, CODE_IN_PROGRESS, CODE_COMPLETED = "04", "05", "06"
@@ -138,18 +144,32 @@ class TaskPage:
 
 def list_tasks(actor: User, query: TaskQuery, default_per_page: int = 50) -> TaskPage:
     """The user's tasks, soonest deadline first: where they lead (themselves or their unit, or a unit they
-    head), coordinate, are informed, or that they assigned; `role` keeps one of those."""
+    head), coordinate, are informed, or that they assigned; `role` keeps one of those.
+
+    With `scope=organisation`, the tasks the dashboard counts instead (dashboard.py): a leader's whole
+    organisation, or the units a unit head heads; anyone else is refused (Forbidden). The dashboard's cells
+    link here with `assigned_from`, `assigned_to`, `outcome` and the row's `unit`, `no_unit` (led by a person
+    of no unit), `lead_user` or `lead_unit` (led by the unit itself, not yet given to a person).
+    """
+    from .dashboard import (
+        TaskOutcome,
+        assigned_within,
+        outcome_condition,
+        oversight_of,
+        scope_condition,
+        unreadable_documents,
+    )
+
+    now = utcnow()
     units = unit_ids_of(actor)
 
     def involved(role: ParticipantRole) -> sa.ColumnElement[bool]:
-        return (
-            sa.select(TaskParticipant.id)
-            .where(
-                TaskParticipant.task_id == Task.id,
+        # One look-up of the user's few participations, not a subquery per task of the organisation.
+        return Task.id.in_(
+            sa.select(TaskParticipant.task_id).where(
                 TaskParticipant.role == role,
                 sa.or_(TaskParticipant.user_id == actor.id, TaskParticipant.unit_id.in_(units)),
             )
-            .exists()
         )
 
     roles = {
@@ -158,12 +178,13 @@ def list_tasks(actor: User, query: TaskQuery, default_per_page: int = 50) -> Tas
         "informed": involved(ParticipantRole.INFORMED),
         "assigned_by_me": Task.assigned_by_id == actor.id,
     }
-    mine = roles[query.role] if query.role else sa.or_(*roles.values())
-    stmt = (
-        sa.select(Task)
-        .join(Document, Document.id == Task.document_id)
-        .where(Task.organisation_id == actor.organisation_id, documents.readable_by(actor), mine)
-    )
+    if query.scope == "organisation":
+        overseen = scope_condition(oversight_of(actor))
+        mine = sa.and_(overseen, roles[query.role]) if query.role else overseen
+    else:
+        mine = roles[query.role] if query.role else sa.or_(*roles.values())
+    readable = Task.document_id.not_in(unreadable_documents(actor))  # documents.readable_by, without a join
+    stmt = sa.select(Task).where(Task.organisation_id == actor.organisation_id, readable, mine)
     if query.status:
         try:
             stmt = stmt.where(Task.state == TaskState(query.status))
@@ -180,9 +201,30 @@ def list_tasks(actor: User, query: TaskQuery, default_per_page: int = 50) -> Tas
             raise InvalidInput({"unit": gettext("No such unit in your organisation.")})
         members = sa.select(User.id).where(User.unit_id == unit.id)
         stmt = stmt.where(sa.or_(Task.lead_unit_id == unit.id, Task.lead_user_id.in_(members)))
+    if query.no_unit:
+        stmt = stmt.where(Task.lead_user_id.in_(sa.select(User.id).where(User.unit_id.is_(None))))
+    if query.lead_user is not None:
+        lead = db.session.get(User, query.lead_user)
+        if lead is None or lead.organisation_id != actor.organisation_id:
+            raise InvalidInput({"lead_user": gettext("No such user in your organisation.")})
+        stmt = stmt.where(Task.lead_user_id == lead.id)
+    if query.lead_unit is not None:
+        lead_unit = db.session.get(Unit, query.lead_unit)
+        if lead_unit is None or lead_unit.organisation_id != actor.organisation_id:
+            raise InvalidInput({"lead_unit": gettext("No such unit in your organisation.")})
+        stmt = stmt.where(Task.lead_unit_id == lead_unit.id)
+    if query.assigned_from and query.assigned_to and query.assigned_from > query.assigned_to:
+        raise InvalidInput({"assigned_to": gettext("The end of the period comes before its start.")})
+    if query.assigned_from is not None or query.assigned_to is not None:
+        stmt = stmt.where(assigned_within(query.assigned_from, query.assigned_to))
+    if query.outcome is not None:
+        stmt = stmt.where(outcome_condition(TaskOutcome(query.outcome), now))
     if query.overdue is not None:
-        late = sa.and_(Task.deadline < utcnow(), Task.state.not_in([TaskState.COMPLETED, TaskState.CANCELLED]))
+        late = sa.and_(Task.deadline < now, Task.state.not_in([TaskState.COMPLETED, TaskState.CANCELLED]))
         stmt = stmt.where(late if query.overdue else sa.not_(late))
+    if query.open is not None:
+        to_do = Task.state.in_(OPEN_STATES)
+        stmt = stmt.where(to_do if query.open else sa.not_(to_do))
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())) or 0
     per_page = query.per_page or default_per_page
     page = query.page or 1
@@ -268,6 +310,7 @@ def assign(actor: User, document_id: int, data: AssignInput) -> Task:
         "deadline_basis": str(basis),
     }
     _write_event(actor, task, TaskAction.ASSIGN, None, data.instructions, details)
+    tell_about(task, TaskAction.ASSIGN, actor)
     _tell_sender(doc, CODE_ASSIGNED, actor)
     return task
 
@@ -353,6 +396,7 @@ def act(actor: User, task_id: int, action: TaskAction, data: Any, files: list[St
             )
         )
     db.session.flush()
+    tell_about(task, action, actor)
     if outcome.code is not None:
         _tell_sender(task.document, outcome.code, actor)
     return task
@@ -477,16 +521,15 @@ def _transfer(actor: User, task: Task, data: TransferInput) -> Outcome:
 
 
 def _complete(actor: User, task: Task, data: CompleteInput) -> Outcome:
-    if data.create_reply:
-        raise InvalidInput(
-            {
-                "create_reply": gettext(
-                    "A reply draft needs its PDF: create the draft first, then give its id as reply_document_id."
-                )
-            }
-        )
+    if data.create_reply and data.reply_document_id is not None:
+        raise InvalidInput({"create_reply": gettext("Either draft a new reply or link an existing one, not both.")})
     details: dict[str, Any] = {}
-    if data.reply_document_id is not None:
+    if data.create_reply:
+        reply = draft_reply(actor, task.document, data.note)
+        task.reply_document_id = reply.id
+        details["reply_document_id"] = reply.id
+        details["reply_drafted"] = True
+    elif data.reply_document_id is not None:
         reply = db.session.get(Document, data.reply_document_id)
         if (
             reply is None
@@ -505,6 +548,36 @@ def _complete(actor: User, task: Task, data: CompleteInput) -> Outcome:
     task.progress = 100
     task.requested_deadline = None
     return Outcome(data.note, details, code=CODE_COMPLETED)
+
+
+def draft_reply(actor: User, doc: Document, note: str | None) -> Document:
+    """An outgoing draft answering `doc`, typeset as a Decree 30 official letter (công văn) addressed to its
+    issuer, its body the lead's result: the lead then edits the text, a leader signs it, the clerk issues it."""
+    org = actor.organisation
+    reference = "/".join(part for part in (doc.number, doc.notation) if part) or str(doc.register_number or "")
+    dated = f" ngày {doc.issued_on.strftime('%d/%m/%Y')}" if doc.issued_on else ""
+    subject = f"V/v trả lời văn bản số {reference}{dated} của {doc.issuer or ''}".strip()[:4000]
+    addressee = doc.issuer or ""
+    body = [line.strip() for line in (note or "").splitlines() if line.strip()] or [
+        f"{org.name} nhận được văn bản số {reference}{dated} của {addressee} về việc {doc.subject}."
+    ]
+    layout = DocumentLayout(
+        organisation=org.name,
+        parent_organisation=org.parent.name if org.parent else "",
+        place=org.place or "",
+        type_name="",
+        subject=subject,
+        body=[f"Kính gửi: {addressee}.", *body] if addressee else body,
+        recipients=[r for r in (addressee, "Lưu: VT") if r],
+        signer_block=False,
+    )
+    draft = DraftInput(document_type="CV", subject=subject, recipients=addressee or None)
+    try:
+        return documents.create_draft(actor, draft, Upload("tra-loi.pdf", render_document(layout)))
+    except Forbidden:
+        raise InvalidInput(
+            {"create_reply": gettext("Only specialists, leaders and clerks draft outgoing documents.")}
+        ) from None
 
 
 def _return(actor: User, task: Task, data: ReasonInput) -> Outcome:

@@ -255,11 +255,32 @@ def test_completing_links_only_an_outgoing_document_of_the_organisation(app, api
         refused = act(api, tid, "complete", LEAD, reply_document_id=bad)
         assert refused.status_code == 422, bad
         assert "reply_document_id" in refused.get_json()["error"]["fields"]
-    create = act(api, tid, "complete", LEAD, create_reply=True)
-    assert create.status_code == 422
-    assert "reply_document_id" in create.get_json()["error"]["fields"]["create_reply"]
+    both = act(api, tid, "complete", LEAD, create_reply=True, reply_document_id=_draft(api)["id"])
+    assert both.status_code == 422 and "create_reply" in both.get_json()["error"]["fields"]
     assert _ok(api(LEAD).get(f"/api/v1/tasks/{tid}"))["state"] == "in_progress"
     assert _ok(act(api, tid, "complete", LEAD))["reply_document_id"] is None  # a reply is not required
+
+
+def test_completing_drafts_the_reply(app, api, world, assigned) -> None:  # type: ignore[no-untyped-def]
+    from pypdf import PdfReader
+
+    task = assigned()
+    tid = task["id"]
+    _ok(act(api, tid, "accept", LEAD))
+    note = "Sở đã rà soát và thống nhất với nội dung đề nghị.\nĐề nghị quý cơ quan tổng hợp."
+    done = _ok(act(api, tid, "complete", LEAD, note=note, create_reply=True))
+    reply_id = done["reply_document_id"]
+    assert done["state"] == "completed" and reply_id
+    reply = _ok(api(LEAD).get(f"/api/v1/documents/{reply_id}"))
+    assert reply["direction"] == "outgoing" and reply["status"] == "draft" and reply["document_type"] == "CV"
+    assert reply["subject"].startswith("V/v trả lời văn bản số ")
+    assert task["document"]["number"] in reply["subject"]
+    main = next(f for f in reply["files"] if f["role"] == "main")
+    pdf = api(LEAD).get(main["url"]).data
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert "thống nhất với nội dung đề nghị" in text and "Lưu: VT" in text
+    event = _ok(api(ASSIGNER).get(f"/api/v1/tasks/{tid}"))["events"][-1]
+    assert event["data"] == {"reply_document_id": reply_id, "reply_drafted": True}
 
 
 def test_an_overdue_task_is_derived_from_its_deadline(app, api, world, assigned) -> None:  # type: ignore[no-untyped-def]
