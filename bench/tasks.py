@@ -20,10 +20,7 @@ of "my tasks" is the SQL the list runs (the count, the page and the loads of its
 one call of the service and replayed the same way. Printed: median and p95 of each, and their ratio.
 Target: the dashboard's median at most 2x its bare statement.
 
-    .venv/bin/python -m bench tasks [--tasks N] [--runs N] [--index]
-
-`--index` adds, before measuring, two indexes the schema does not have (see INDEXES): a partial index of the
-secret documents per organisation, and tasks by organisation and assignment moment.
+    .venv/bin/python -m bench tasks [--tasks N] [--runs N]
 """
 
 from __future__ import annotations
@@ -65,12 +62,6 @@ FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "V
 MIDDLE = ["Văn", "Thị", "Hữu", "Minh", "Thanh", "Quốc", "Ngọc", "Đức", "Thu", "Hoài"]
 GIVEN = ["An", "Bình", "Cúc", "Dũng", "Giang", "Hà", "Hùng", "Lan", "Long", "Mai", "Nam", "Phương", "Quân", "Tâm"]
 OPEN_STATES = ["new", "in_progress", "extension_requested", "reopened"]
-# What --index adds before measuring: the secret documents alone (what every task list and dashboard leaves out
-# of the tasks the reader may not read), and the tasks by when they were assigned (the dashboard's period).
-INDEXES = (
-    "CREATE INDEX ix_documents_org_secret ON documents (organisation_id) WHERE secrecy <> 'normal'",
-    "CREATE INDEX ix_tasks_org_assigned_at ON tasks (organisation_id, assigned_at)",
-)
 
 
 # --- The database ----------------------------------------------------------------------------------------
@@ -350,7 +341,7 @@ def _fetch(session: Any, url: str) -> Any:
     return response
 
 
-def _run(count: int, runs: int, with_index: bool) -> list[Result]:
+def _run(count: int, runs: int) -> list[Result]:
     import requests
 
     results: list[Result] = []
@@ -372,14 +363,6 @@ def _run(count: int, runs: int, with_index: bool) -> list[Result]:
         started = time.perf_counter()
         filled = fill(url, count, password)
         print(f"  filled in {time.perf_counter() - started:.1f}s", flush=True)
-        if with_index:
-            import psycopg
-
-            with psycopg.connect(url, autocommit=True) as conn:
-                for statement in INDEXES:
-                    conn.execute(statement)
-                    print(f"  {statement}", flush=True)
-                conn.execute("ANALYZE")
         cases = bare_statements(url, env, filled.busy_username)
         bare = Bare(url)
         try:
@@ -443,10 +426,9 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench tasks", description=__doc__.split("\n\n")[0])
     parser.add_argument("--tasks", type=int, default=100_000, help="tasks to generate (default 100,000)")
     parser.add_argument("--runs", type=int, default=30, help="timed requests per case (default 30)")
-    parser.add_argument("--index", action="store_true", help="add the indexes of INDEXES before measuring")
     args = parser.parse_args(argv)
     try:
-        results = _run(max(args.tasks, 100), max(args.runs, 5), args.index)
+        results = _run(max(args.tasks, 100), max(args.runs, 5))
     except BenchmarkFailed as err:
         print(f"{NAME}: FAILED: {err}", file=sys.stderr)
         return 1

@@ -86,6 +86,13 @@ class Document(OrgScoped, db.Model):
         sa.CheckConstraint("secrecy IN ('normal', 'confidential', 'secret', 'top_secret')", name="secrecy"),
         sa.CheckConstraint("(register_id IS NULL) = (register_number IS NULL)", name="register_entry"),
         sa.Index("ix_documents_org_direction_created", "organisation_id", "direction", "created_at"),
+        # The few documents not every member may read: what the task lists and the dashboard leave out.
+        sa.Index(
+            "ix_documents_org_secret",
+            "organisation_id",
+            postgresql_where=sa.text("secrecy <> 'normal'"),
+            sqlite_where=sa.text("secrecy <> 'normal'"),
+        ),
     )
 
     @property

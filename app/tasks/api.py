@@ -243,9 +243,13 @@ class DrillDown:
         self.prefix = f"{url_for('api.list_tasks')}?{urlencode({'scope': 'organisation', **period})}"
         self.outcomes = [(str(o), f"&outcome={o.value}") for o in TaskOutcome]
 
+    def tasks(self, filters: dict[str, int]) -> str:
+        """The list of a row's tasks (or of them all, with no filters): its "assigned" figure."""
+        return "&".join([self.prefix, *(f"{name}={value}" for name, value in filters.items())])  # ids: no quoting
+
     def links(self, filters: dict[str, int]) -> dict[str, str]:
         """For each figure of a row (or of the totals, with no filters), the list's URL."""
-        base = "&".join([self.prefix, *(f"{name}={value}" for name, value in filters.items())])  # ids: no quoting
+        base = self.tasks(filters)
         links = {"assigned": base}
         for name, suffix in self.outcomes:
             links[name] = base + suffix
@@ -263,7 +267,7 @@ def dashboard_row_json(board: Dashboard, row: DashboardRow, drill_down: DrillDow
         "label": row.label,
         "unit": {"id": row.unit.id, "name": row.unit.name} if row.unit else None,
         **figures_json(row.figures),
-        "links": drill_down.links(row.filters),
+        "tasks": drill_down.tasks(row.filters),
     }
     if board.by == Breakdown.PERSON:
         person = row.person
@@ -277,7 +281,7 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
         "period": {"date_from": board.period.first.isoformat(), "date_to": board.period.last.isoformat()},
         "by": str(board.by),
         "rows": [dashboard_row_json(board, row, drill_down) for row in board.rows],
-        "totals": {**figures_json(board.totals), "links": drill_down.links({})},
+        "totals": {**figures_json(board.totals), "tasks": drill_down.tasks({})},
     }
 
 

@@ -123,6 +123,7 @@ class Task(OrgScoped, db.Model):
         sa.CheckConstraint("(lead_user_id IS NULL) <> (lead_unit_id IS NULL)", name="one_lead"),
         sa.CheckConstraint("progress BETWEEN 0 AND 100", name="progress"),
         sa.Index("ix_tasks_org_state_deadline", "organisation_id", "state", "deadline"),
+        sa.Index("ix_tasks_org_assigned_at", "organisation_id", "assigned_at"),  # the dashboard's period
     )
 
     def is_overdue(self, now: datetime) -> bool:

@@ -194,10 +194,10 @@ def dashboard_components() -> dict[str, Any]:
             "type": ["number", "null"],
             "description": "Mean elapsed hours from assignment to completion of the completed tasks",
         },
-        "links": {
-            "type": "object",
-            "description": "Per figure, the URL of the task list (scope=organisation) that it counts",
-            "properties": {name: {"type": "string"} for name in FIGURES},
+        "tasks": {
+            "type": "string",
+            "description": "The task list (scope=organisation) of the row's assigned tasks; add "
+            "&outcome=completed_on_time (completed_late, in_progress, overdue, cancelled) for one figure's",
         },
     }
     return {

@@ -70,4 +70,15 @@ def test_assign_carry_out_and_follow_in_the_browser(open_tab, api, world) -> Non
     leader.screenshot("page-processing-slip")
     leader.goto(task_url.replace(leader.base_url, ""))
     expect(leader.page.locator(".badge.state-completed")).to_be_visible()
+
+    # The leader's dashboard counts it: one assigned this month, completed on time, in the chart too.
+    leader.goto("/tasks/dashboard?by=person")
+    totals = leader.page.locator("table.dashboard tfoot")
+    expect(totals.locator("[data-figure=assigned]")).to_have_text("1")
+    expect(totals.locator("[data-figure=completed_on_time]")).to_have_text("1")
+    expect(leader.page.locator("svg#tasks-chart")).to_be_visible()
+    leader.screenshot("page-task-dashboard")
+    with leader.page.expect_download() as download:
+        leader.page.click("a[download]")
+    assert download.value.suggested_filename.endswith(".xlsx")
     leader.assert_clean()
