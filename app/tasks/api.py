@@ -199,8 +199,8 @@ def act_on_task(task_id: int, action: str):  # type: ignore[no-untyped-def]
     stored: list[service.StoredUpload] = []
     uploads = [Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f]
     if uploads:
-        if chosen != TaskAction.PROGRESS:
-            raise InvalidInput({"attachments": gettext("Files go with a progress report only.")})
+        if chosen not in service.WITH_FILES:
+            raise InvalidInput({"attachments": gettext("Files go with a progress report, a result or a contribution.")})
         stored = service.store_files(uploads)
     task = service.act(current_user, task_id, chosen, data, stored)
     body = _full(task)

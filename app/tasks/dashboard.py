@@ -118,7 +118,7 @@ def _settled() -> list[str]:
     return [str(TaskState.COMPLETED), str(TaskState.CANCELLED)]
 
 
-def outcome_condition(outcome: TaskOutcome, now: datetime) -> sa.ColumnElement[bool]:
+def outcome_condition(outcome: TaskOutcome, now: Any) -> sa.ColumnElement[bool]:
     """The SQL condition of one outcome. A completed task whose completion moment is unknown counts as on time,
     so that the five outcomes cover every task exactly once."""
     completed = Task.state == TaskState.COMPLETED
@@ -210,20 +210,21 @@ def period_of(query: DashboardQuery, today: date | None = None) -> Period:
 # --- The statement ------------------------------------------------------------------------------------------
 
 
-def unreadable_documents(actor: User) -> sa.Select[tuple[int]]:
-    """The documents of the user's organisation they may not read: the secret ones not granted to them.
+def unreadable_documents(user_id: Any, organisation_id: Any) -> sa.Select[tuple[int]]:
+    """The documents of the user's organisation they may not read: the secret ones not granted to them. The ids
+    are values or bound parameters.
 
     `documents.readable_by` said the other way round. A task is of its document's organisation, so leaving
     these out keeps exactly the tasks whose document the user may read, without joining every task to its
-    document: only the few secret documents are looked at.
+    document: only the few secret documents are looked at (ix_documents_org_secret).
     """
     granted = sa.select(DocumentGrant.document_id).where(
-        DocumentGrant.user_id == actor.id, DocumentGrant.document_id == Document.id
+        DocumentGrant.user_id == user_id, DocumentGrant.document_id == Document.id
     )
-    # "normal" is written into the SQL, so that an index on the secret documents alone can serve it.
+    # "normal" is written into the SQL, so that the partial index of the other documents can serve it.
     normal = sa.literal(str(Secrecy.NORMAL), literal_execute=True)
     return sa.select(Document.id).where(
-        Document.organisation_id == actor.organisation_id, Document.secrecy != normal, ~granted.exists()
+        Document.organisation_id == organisation_id, Document.secrecy != normal, ~granted.exists()
     )
 
 
@@ -247,7 +248,7 @@ def _hours_between_sqlite(element: hours_between, compiler: Any, **kw: Any) -> s
     return f"((julianday({end}) - julianday({start})) * 24.0)"
 
 
-def _figure_columns(now: datetime) -> list[sa.ColumnElement[Any]]:
+def _figure_columns(now: Any) -> list[sa.ColumnElement[Any]]:
     completed = Task.state == TaskState.COMPLETED
     return [
         sa.func.count().label("assigned"),
@@ -265,7 +266,30 @@ _FIGURE_NAMES = (*FIGURES, "hours_total", "timed")
 def figures_statement(
     actor: User, by: Breakdown | str, period: Period, now: datetime
 ) -> sa.Select[Any] | sa.CompoundSelect:
-    """The one statement of the dashboard, for this user's scope (Forbidden for one who oversees nothing).
+    """The one statement of the dashboard, for this user's scope (Forbidden for one who oversees nothing), its
+    values bound: what the benchmark runs bare."""
+    statement, values = _statement_for(actor, oversight_of(actor), Breakdown(by), period, now)
+    return statement.params(**values)
+
+
+def _statement_for(
+    actor: User, scope: Scope, by: Breakdown, period: Period, now: datetime
+) -> tuple[sa.Select[Any] | sa.CompoundSelect, dict[str, Any]]:
+    values: dict[str, Any] = {
+        "organisation": scope.organisation_id,
+        "reader": actor.id,
+        "first": local_day_start(period.first),
+        "after": local_day_start(period.last + timedelta(days=1)),
+        "now": now,
+    }
+    if scope.unit_ids is not None:
+        values["units"] = sorted(scope.unit_ids)
+    return _statement(by, scope.unit_ids is None), values
+
+
+@functools.cache
+def _statement(by: Breakdown, whole_organisation: bool) -> sa.Select[Any] | sa.CompoundSelect:
+    """The statement's shape, built once per breakdown and kind of scope; its values are bound parameters.
 
     By unit, a row per unit of the scope, with zero rows for units given no task in the period, and a row
     "no unit" (unit_id NULL) for the tasks led by people who belong to no unit; a task led by a person counts
@@ -273,25 +297,26 @@ def figures_statement(
     row for the tasks it leads itself, not yet given to a person (lead_user_id NULL); no zero rows.
     Secret documents the user may not read are left out, as they are from the task list.
     """
-    scope = oversight_of(actor)
     lead = aliased(User, name="lead_user")
     unit_key = sa.func.coalesce(Task.lead_unit_id, lead.unit_id)
-    by = Breakdown(by)
+    organisation = sa.bindparam("organisation", type_=sa.Integer())
+    moment = Task.__table__.c.assigned_at.type
     # The period's ends are written into the SQL: a plan made for unknown ends (PostgreSQL's generic plan of
     # a prepared statement) guesses a few rows and sorts a year of tasks on disk.
-    moment = Task.__table__.c.assigned_at.type
-    first = sa.bindparam("first", local_day_start(period.first), type_=moment, literal_execute=True)
-    after = sa.bindparam("after", local_day_start(period.last + timedelta(days=1)), type_=moment, literal_execute=True)
+    first = sa.bindparam("first", type_=moment, literal_execute=True)
+    after = sa.bindparam("after", type_=moment, literal_execute=True)
+    now = sa.bindparam("now", type_=moment)
+    units = sa.bindparam("units", expanding=True, type_=sa.Integer())
     conditions = [
-        Task.organisation_id == scope.organisation_id,
+        Task.organisation_id == organisation,
         Task.assigned_at >= first,
         Task.assigned_at < after,
-        Task.document_id.not_in(unreadable_documents(actor)),
+        Task.document_id.not_in(unreadable_documents(sa.bindparam("reader", type_=sa.Integer()), organisation)),
     ]
-    if scope.unit_ids is not None:
-        conditions.append(unit_key.in_(scope.unit_ids))
+    if not whole_organisation:
+        conditions.append(unit_key.in_(units))
     base = sa.select().select_from(Task)
-    if by == Breakdown.UNIT or scope.unit_ids is not None:
+    if by == Breakdown.UNIT or not whole_organisation:
         base = base.outerjoin(lead, lead.id == Task.lead_user_id)
     base = base.where(*conditions)
     if by == Breakdown.UNIT:
@@ -308,11 +333,11 @@ def figures_statement(
             sa.cast(sa.null(), sa.Float),
             zero,
         ).where(
-            Unit.organisation_id == scope.organisation_id,
+            Unit.organisation_id == organisation,
             ~sa.select(figures.c.unit_id).where(figures.c.unit_id == Unit.id).exists(),
         )
-        if scope.unit_ids is not None:
-            idle = idle.where(Unit.id.in_(scope.unit_ids))
+        if not whole_organisation:
+            idle = idle.where(Unit.id.in_(units))
         return sa.union_all(with_tasks, idle)
     figures = (
         base.add_columns(Task.lead_user_id, Task.lead_unit_id, *_figure_columns(now))
@@ -466,7 +491,8 @@ def task_dashboard(actor: User, query: DashboardQuery, now: datetime | None = No
     period = period_of(query)
     by = Breakdown(query.by or Breakdown.UNIT)
     moment = now or utcnow()
-    result = list(db.session.execute(figures_statement(actor, by, period, moment)))
+    statement, values = _statement_for(actor, scope, by, period, moment)
+    result = db.session.connection().execute(statement, values).all()  # rows as they come, no ORM
     rows = _unit_rows(result) if by == Breakdown.UNIT else _person_rows(result)
     totals = Figures.added(row.figures for row in rows)
     return Dashboard(period, by, rows, totals, scope.whole_organisation)

@@ -273,7 +273,7 @@ def act(task_id: int, action: str):  # type: ignore[no-untyped-def]
     uploads = [Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f and f.filename]
     try:
         data = ACTION_INPUTS[chosen].model_validate(form)
-        stored = service.store_files(uploads) if uploads and chosen == TaskAction.PROGRESS else []
+        stored = service.store_files(uploads) if uploads and chosen in service.WITH_FILES else []
         done = service.act(current_user, task_id, chosen, data, stored)
     except ValidationError as err:
         fields = {str(e["loc"][0]) if e["loc"] else "form": e["msg"] for e in err.errors()}

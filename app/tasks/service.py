@@ -64,6 +64,8 @@ from .schemas import (
 )
 
 MAX_FILES = 10
+# The actions that may bring files: a progress report, the result, a coordinator's contribution.
+WITH_FILES = frozenset({TaskAction.PROGRESS, TaskAction.COMPLETE, TaskAction.CONTRIBUTE})
 
 AUDIT_ACTIONS: dict[TaskAction, AuditAction] = {
     TaskAction.ASSIGN: AuditAction.TASK_ASSIGNED,
@@ -183,7 +185,8 @@ def list_tasks(actor: User, query: TaskQuery, default_per_page: int = 50) -> Tas
         mine = sa.and_(overseen, roles[query.role]) if query.role else overseen
     else:
         mine = roles[query.role] if query.role else sa.or_(*roles.values())
-    readable = Task.document_id.not_in(unreadable_documents(actor))  # documents.readable_by, without a join
+    # documents.readable_by, without a join
+    readable = Task.document_id.not_in(unreadable_documents(actor.id, actor.organisation_id))
     stmt = sa.select(Task).where(Task.organisation_id == actor.organisation_id, readable, mine)
     if query.status:
         try:
@@ -365,8 +368,8 @@ def act(actor: User, task_id: int, action: TaskAction, data: Any, files: list[St
     """
     if action == TaskAction.ASSIGN or action not in PARTIES:
         raise NotFound(gettext("No such action."))
-    if files and action != TaskAction.PROGRESS:
-        raise InvalidInput({"attachments": gettext("Files go with a progress report only.")})
+    if files and action not in WITH_FILES:
+        raise InvalidInput({"attachments": gettext("Files go with a progress report, a result or a contribution.")})
     task = _locked(actor, task_id)
     before = TaskState(task.state)
     after = next_state(before, action)

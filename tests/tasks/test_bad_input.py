@@ -102,13 +102,15 @@ def test_bodies_that_are_not_json_objects_are_refused(app, api, assigned) -> Non
     assert api(LEAD).post(url).status_code == 200  # no body at all is an empty object
 
 
-def test_files_go_with_a_progress_report_only_and_are_not_empty(app, api, assigned) -> None:  # type: ignore[no-untyped-def]
+def test_files_go_with_a_report_a_result_or_a_contribution_and_are_not_empty(app, api, assigned) -> None:  # type: ignore[no-untyped-def]
     task = assigned()
     act(api, task["id"], "accept", LEAD)
     url = f"/api/v1/tasks/{task['id']}"
     before = _events(app)
     with_file = api(LEAD).post(
-        f"{url}/complete", data={"attachments": (io.BytesIO(b"x"), "a.txt")}, content_type="multipart/form-data"
+        f"{url}/request_extension",
+        data={"deadline": "2099-01-01", "reason": "x", "attachments": (io.BytesIO(b"x"), "a.txt")},
+        content_type="multipart/form-data",
     )
     assert with_file.status_code == 422 and "attachments" in with_file.get_json()["error"]["fields"]
     empty = api(LEAD).post(

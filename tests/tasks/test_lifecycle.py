@@ -83,16 +83,34 @@ def test_a_task_goes_through_its_whole_life_and_the_timeline_shows_every_step(ap
     assert granted["state"] == "in_progress"
     assert moment(granted["deadline"]) == moment(later) and granted["deadline_basis"] == "extension"
 
-    contributed = _ok(act(api, tid, "contribute", COORDINATOR, note="Lưu trữ đã cung cấp hồ sơ gốc."))
+    contributed = _ok(
+        api(COORDINATOR).post(
+            f"/api/v1/tasks/{tid}/contribute",
+            content_type="multipart/form-data",
+            data={"note": "Lưu trữ đã cung cấp hồ sơ gốc.", "attachments": (io.BytesIO(b"ho so goc"), "hồ sơ.txt")},
+        )
+    )
     assert contributed["state"] == "in_progress"
+    assert [f["filename"] for f in contributed["events"][-1]["files"]] == ["hồ sơ.txt"]
     read = _ok(act(api, tid, "mark_read", INFORMED))
     assert read["informed"][0]["read_at"]
     _ok(act(api, tid, "mark_read", INFORMED))  # twice is once
 
     reply = _draft(api)
-    done = _ok(act(api, tid, "complete", LEAD, note="Đã dự thảo văn bản trả lời.", reply_document_id=reply["id"]))
+    done = _ok(
+        api(LEAD).post(
+            f"/api/v1/tasks/{tid}/complete",
+            content_type="multipart/form-data",
+            data={
+                "note": "Đã dự thảo văn bản trả lời.",
+                "reply_document_id": str(reply["id"]),
+                "attachments": (io.BytesIO(b"ket qua"), "kết quả.txt"),
+            },
+        )
+    )
     assert done["state"] == "completed" and done["progress"] == 100 and done["completed_at"]
     assert done["reply_document_id"] == reply["id"]
+    assert [f["filename"] for f in done["events"][-1]["files"]] == ["kết quả.txt"]
 
     reopened = _ok(act(api, tid, "reopen", ASSIGNER, note="Bổ sung số liệu quý IV.", deadline_working_days=2))
     assert reopened["state"] == "reopened" and reopened["completed_at"] is None
