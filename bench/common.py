@@ -80,6 +80,17 @@ class Result:
         )
 
 
+def run_and_report(name: str, run: Callable[[], Result | Sequence[Result]]) -> int:
+    """A benchmark's main: run it, write and print its results; a failed run says why and exits 1."""
+    try:
+        results = run()
+    except BenchmarkFailed as err:
+        print(f"{name}: FAILED: {err}", file=sys.stderr)
+        return 1
+    write_results(name, results)
+    return 0
+
+
 def write_results(name: str, results: Result | Sequence[Result]) -> Path:
     """Write bench/results/NAME.json (an object for one result, a list for several) and print them."""
     items = [results] if isinstance(results, Result) else list(results)

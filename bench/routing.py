@@ -29,7 +29,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from bench.common import REPO_DIR, BenchmarkFailed, Result, object_store, run_parallel, write_results
+from bench.common import REPO_DIR, BenchmarkFailed, Result, object_store, run_and_report, run_parallel
 
 NAME = "routing"
 ONE_BY_ONE = 10  # documents sent one at a time after the rest, for the latency without a queue
@@ -238,13 +238,7 @@ def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench routing", description=__doc__.split("\n\n")[0])
     parser.add_argument("--docs", type=int, default=500, help="documents to send (default 500)")
     args = parser.parse_args(argv)
-    try:
-        results = _run(max(args.docs, 5))
-    except BenchmarkFailed as err:
-        print(f"{NAME}: FAILED: {err}", file=sys.stderr)
-        return 1
-    write_results(NAME, results)
-    return 0
+    return run_and_report(NAME, lambda: _run(max(args.docs, 5)))
 
 
 if __name__ == "__main__":

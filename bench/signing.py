@@ -36,7 +36,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import BenchmarkFailed, Result, bearer_token, gunicorn, object_store, write_results
+from bench.common import BenchmarkFailed, Result, bearer_token, gunicorn, object_store, run_and_report
 
 NAME = "signing"
 SIGN_TARGET = 1.5
@@ -371,16 +371,10 @@ def _roots_and_crl(bench: Bench) -> tuple[list[Any], Any]:
 
 
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench signing", description=__doc__.split("\\n\\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m bench signing", description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=15, help="timed runs of each step (default 15)")
     args = parser.parse_args(argv)
-    try:
-        results = _run(max(args.runs, 3))
-    except BenchmarkFailed as err:
-        print(f"{NAME}: FAILED: {err}", file=sys.stderr)
-        return 1
-    write_results(NAME, results)
-    return 0
+    return run_and_report(NAME, lambda: _run(max(args.runs, 3)))
 
 
 if __name__ == "__main__":

@@ -49,7 +49,7 @@ from bench.common import (
     object_store,
     percentile,
     prepare_app,
-    write_results,
+    run_and_report,
 )
 
 NAME = "tasks"
@@ -426,13 +426,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--tasks", type=int, default=100_000, help="tasks to generate (default 100,000)")
     parser.add_argument("--runs", type=int, default=30, help="timed requests per case (default 30)")
     args = parser.parse_args(argv)
-    try:
-        results = _run(max(args.tasks, 100), max(args.runs, 5))
-    except BenchmarkFailed as err:
-        print(f"{NAME}: FAILED: {err}", file=sys.stderr)
-        return 1
-    write_results(NAME, results)
-    return 0
+    return run_and_report(NAME, lambda: _run(max(args.tasks, 100), max(args.runs, 5)))
 
 
 if __name__ == "__main__":

@@ -29,8 +29,8 @@ from .dashboard import (
     TaskOutcome,
     task_dashboard,
 )
-from .machine import TASK_ACTIONS
-from .models import Task, TaskAction, TaskEvent, TaskFile, TaskParticipant
+from .machine import action_named
+from .models import Task, TaskEvent, TaskFile, TaskParticipant
 from .schemas import ACTION_INPUTS, AssignInput, RulesInput, TaskQuery
 from .workbook import dashboard_filename, dashboard_workbook
 
@@ -189,11 +189,8 @@ def act_on_task(task_id: int, action: str):  # type: ignore[no-untyped-def]
     """One action of the state machine: accept, progress, request_extension, grant_extension, refuse_extension,
     transfer, complete, return, reopen, cancel, contribute, mark_read. A progress report may come as a form
     with its files in `attachments`."""
-    try:
-        chosen = TaskAction(action)
-    except ValueError:
-        raise NotFound(gettext("No such action.")) from None
-    if chosen not in TASK_ACTIONS:
+    chosen = action_named(action)
+    if chosen is None:
         raise NotFound(gettext("No such action."))
     data = parse(ACTION_INPUTS[chosen], _body())
     stored: list[service.StoredUpload] = []

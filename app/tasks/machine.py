@@ -68,6 +68,15 @@ PARTIES: dict[TaskAction, Party] = {
 TASK_ACTIONS: tuple[TaskAction, ...] = tuple(PARTIES)
 
 
+def action_named(name: str) -> TaskAction | None:
+    """The action one takes on an existing task by this name (a URL's last part), or None."""
+    try:
+        action = TaskAction(name)
+    except ValueError:
+        return None
+    return action if action in PARTIES else None
+
+
 def allowed(state: TaskState | str, action: TaskAction) -> bool:
     return (TaskState(state), action) in TRANSITIONS
 

@@ -27,7 +27,7 @@ from ..extensions import db, utcnow
 from ..validation import parse
 from . import people, service
 from .deadlines import deadline_rules
-from .machine import TASK_ACTIONS
+from .machine import action_named
 from .models import STATE_LABELS, ParticipantRole, Task, TaskAction, TaskEvent, TaskState
 from .schemas import ACTION_INPUTS, AssignInput, TaskQuery
 
@@ -262,11 +262,8 @@ def task(task_id: int):  # type: ignore[no-untyped-def]
 
 @task_pages.post("/tasks/<int:task_id>/do/<action>")
 def act(task_id: int, action: str):  # type: ignore[no-untyped-def]
-    try:
-        chosen = TaskAction(action)
-    except ValueError:
-        raise NotFound(gettext("No such action.")) from None
-    if chosen not in TASK_ACTIONS:
+    chosen = action_named(action)
+    if chosen is None:
         raise NotFound(gettext("No such action."))
     form = _form()
     target = url_for("task_pages.task", task_id=task_id)
