@@ -4,8 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
-RUN_PACKAGES := fonts-dejavu-core
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils qpdf softhsm2 opensc
+RUN_PACKAGES := fonts-dejavu-core poppler-utils tesseract-ocr tesseract-ocr-vie
+TEST_PACKAGES := $(RUN_PACKAGES) chromium qpdf softhsm2 opensc
 
 .PHONY: install run test bench lint format translations clean
 

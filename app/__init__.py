@@ -57,6 +57,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
 
     from . import models  # noqa: F401 - every table known to SQLAlchemy and Alembic
     from .errors import register_error_handlers
+    from .search import indexing  # noqa: F401 - documents are re-indexed after every change
     from .security import init_security
 
     init_security(app)
@@ -67,6 +68,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .auth.views import auth
     from .documents.views import documents
     from .routing.pages import routing_pages
+    from .search.pages import search_pages
     from .signing.pages import signing_pages
     from .tasks.dashboard_pages import dashboard_pages
     from .tasks.pages import task_pages
@@ -80,6 +82,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(routing_pages)
     app.register_blueprint(task_pages)
     app.register_blueprint(dashboard_pages)
+    app.register_blueprint(search_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 

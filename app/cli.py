@@ -38,6 +38,7 @@ audit_cli = AppGroup("audit", help="The hash-chained audit log.")
 users_cli = AppGroup("users", help="User accounts.")
 orgs_cli = AppGroup("orgs", help="Organisations.")
 pki_cli = AppGroup("pki", help="The built-in certificate authority.")
+search_cli = AppGroup("search", help="The full-text index of documents.")
 
 
 @pki_cli.command("init")
@@ -130,6 +131,31 @@ def audit_verify() -> None:
         return
     click.echo(f"TAMPERED at event {problem.seq}: {problem.reason} ({checked} events before it are intact)")
     sys.exit(1)
+
+
+@search_cli.command("reindex")
+def search_reindex() -> None:
+    """Rebuild the index from the database and the store."""
+    from .search.indexing import reindex
+    from .search.service import all_document_ids
+
+    total = len(all_document_ids())
+    with click.progressbar(length=total, label="indexing", show_pos=True) as bar:
+        done = reindex(progress=bar.update)
+    click.echo(f"indexed {done} documents")
+
+
+@search_cli.command("check")
+def search_check() -> None:
+    """List the documents missing from the index or stale in it (exit 1 if any)."""
+    from .search.service import check_index
+
+    found = check_index()
+    for label, ids in (("MISSING", found.missing), ("STALE", found.stale), ("EXTRA", found.extra)):
+        for document_id in ids:
+            click.echo(f"{label} {document_id}")
+    click.echo(f"{len(found.missing)} missing, {len(found.stale)} stale, {len(found.extra)} no longer in the database")
+    sys.exit(0 if found.ok else 1)
 
 
 @users_cli.command("create")
@@ -282,7 +308,7 @@ def worker(once: bool) -> None:
 
 
 def register_cli(app: Flask) -> None:
-    for group in (storage_cli, audit_cli, users_cli, orgs_cli, pki_cli, peers_cli):
+    for group in (storage_cli, audit_cli, users_cli, orgs_cli, pki_cli, peers_cli, search_cli):
         app.cli.add_command(group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)

@@ -15,6 +15,7 @@ from .routing.models import (  # noqa: F401
     PeerOrganisation,
     ReceivedMessage,
 )
+from .search.models import BlobText  # noqa: F401
 from .signing.models import (  # noqa: F401
     Certificate,
     CertificateAuthority,

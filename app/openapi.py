@@ -167,6 +167,12 @@ def _components() -> dict[str, Any]:
     }
 
 
+def _search_parameters() -> dict[str, Any]:
+    from .search.service import SearchInput
+
+    return dict(SearchInput.model_json_schema()["properties"])
+
+
 def build_spec() -> dict[str, Any]:
     from .tasks.openapi import paths as task_paths
 
@@ -582,6 +588,18 @@ def _routing_paths(doc_id: dict[str, Any]) -> dict[str, Any]:
                 "summary": "Mark one of the caller's notifications read",
                 "parameters": [_id("notification_id")],
                 "responses": {"200": {"description": "Read"}, **_errors("401", "404")},
+            }
+        },
+        "/search": {
+            "get": {
+                "summary": 'Search the documents the caller may open: words with or without diacritics, "phrases", '
+                "prefix*, AND/OR/NOT, fields (so:, kyhieu:, coquan:, trichyeu:, loai:, nam:, nguoiky:), an exact "
+                "notation (123/QĐ-UBND); items with a highlighted snippet and a score, facets with counts",
+                "parameters": [
+                    {"name": name, "in": "query", "required": False, "schema": schema}
+                    for name, schema in _search_parameters().items()
+                ],
+                "responses": {"200": {"description": "items, total, page, per_page, facets"}, **_errors("401", "422")},
             }
         },
         "/directory": {

@@ -8,6 +8,8 @@ Each test gets a fresh app and empty tables; each test that wants a store of its
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -126,8 +128,10 @@ def bucket() -> str:
 def app_factory(database_url: str, s3_server: S3Server, bucket: str) -> Iterator:
     """Make apps with settings of their own; their tables are emptied after the test."""
     made: list[Flask] = []
+    index_dir = tempfile.mkdtemp(prefix="search-index-")  # the test's search index, shared by its apps
 
     def factory(**overrides: object) -> Flask:
+        overrides.setdefault("SEARCH_INDEX_DIR", index_dir)
         app = make_app(database_url, s3_server, str(overrides.pop("S3_BUCKET", bucket)), **overrides)
         made.append(app)
         return app
@@ -140,6 +144,7 @@ def app_factory(database_url: str, s3_server: S3Server, bucket: str) -> Iterator
     for made_app in made:  # close every pool now, not when the garbage collector gets to it
         with made_app.app_context():
             db.engine.dispose()
+    shutil.rmtree(index_dir, ignore_errors=True)
 
 
 @pytest.fixture

@@ -1,0 +1,322 @@
+"""Indexing documents and searching them.
+
+A document is (re)indexed by the worker (outbox kind "search.index") after every change that commits; its
+text is what its current files say, extracted once per stored file (`BlobText`). A search answers with the
+documents the user may open only: the organisation's, less the secret ones not granted to them.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Annotated, Literal
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from pydantic import BaseModel, Field
+from whoosh import query as wq
+from whoosh import sorting
+
+from ..auth.models import User
+from ..documents.models import Document, DocumentGrant
+from ..documents.vocabulary import Secrecy
+from ..errors import InvalidInput
+from ..extensions import db, utcnow
+from ..storage.service import read_blob
+from ..validation import OptionalDate, opt_int, opt_line
+from .analysis import fold_word, words
+from .index import search_index
+from .models import BlobText
+from .query import compile_query
+from .schema import IndexedDocument
+from .syntax import All, Node, Not, OneOf, Phrase, QueryTooComplex, QueryTooLong, Word, parse
+
+log = logging.getLogger(__name__)
+
+FACETS = ("document_type", "issuer", "year", "direction")
+_FACET_FIELDS = {"document_type": "document_type", "issuer": "issuer_facet", "year": "year", "direction": "direction"}
+
+
+# --- Text of the files ------------------------------------------------------------------------------------------
+
+
+def text_of(sha256: str) -> BlobText:
+    """The text of a stored file, extracted the first time it is asked for (PDF text layer, OCR where the
+    page has none and Tesseract is installed). A file whose text cannot be read is recorded with the reason."""
+    from .extract import extract_text
+
+    found = db.session.get(BlobText, sha256)
+    if found is not None:
+        return found
+    data = read_blob(sha256)
+    if data[:5] == b"%PDF-":
+        got = extract_text(data)
+        row = BlobText(
+            blob_sha256=sha256,
+            text=got.text,
+            pages=got.pages,
+            text_pages=got.text_pages,
+            ocr_pages=got.ocr_pages,
+            skipped_pages=got.skipped_pages,
+            error=got.error,
+            notes="\n".join(got.notes),
+            extracted_at=utcnow(),
+        )
+    else:
+        row = BlobText(blob_sha256=sha256, text="", error=None, notes="not a PDF: indexed by its metadata")
+    db.session.merge(row)
+    db.session.flush()
+    return db.session.get(BlobText, sha256) or row
+
+
+def _text_of_document(doc: Document) -> str:
+    files = [f for f in (doc.main_file, *doc.attachments) if f is not None]
+    return "\n\n".join(text_of(f.blob_sha256).text for f in files)
+
+
+def version_of(doc: Document) -> str:
+    """What the index must hold for the document to be current: its searchable fields and its files."""
+    files = sorted(f.blob_sha256 for f in (doc.main_file, *doc.attachments) if f is not None)
+    state = [
+        doc.organisation_id,
+        doc.secrecy,
+        doc.direction,
+        doc.document_type,
+        doc.urgency,
+        str(doc.issued_on or doc.received_on or doc.created_at.date()),
+        doc.issuer,
+        doc.number,
+        doc.notation,
+        doc.subject,
+        doc.signer_name,
+        files,
+    ]
+    return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:32]
+
+
+def indexed_document(doc: Document) -> IndexedDocument:
+    return IndexedDocument(
+        id=doc.id,
+        version=version_of(doc),
+        organisation_id=doc.organisation_id,
+        secrecy=doc.secrecy,
+        direction=doc.direction,
+        document_type=doc.document_type,
+        urgency=doc.urgency,
+        day=doc.issued_on or doc.received_on or doc.created_at.date(),
+        issuer=doc.issuer or "",
+        number=doc.number or "",
+        notation=doc.notation or "",
+        subject=doc.subject,
+        signer=doc.signer_name or "",
+        body=_text_of_document(doc),
+    )
+
+
+# --- Searching --------------------------------------------------------------------------------------------------
+
+
+class SearchInput(BaseModel):
+    """The search's parameters, from the query string (others are ignored)."""
+
+    q: Annotated[str, Field(max_length=5000)] = ""
+    direction: Literal["incoming", "outgoing"] | None = None
+    document_type: opt_line(10) = None
+    issuer: opt_line(300) = None
+    year: opt_int(1900, 2999) = None
+    date_from: OptionalDate = None
+    date_to: OptionalDate = None
+    urgency: Literal["normal", "urgent", "very_urgent", "express"] | None = None
+    page: opt_int(1, 10_000) = None
+    per_page: opt_int(1, 100) = None
+    sort: Literal["relevance", "date", "date_desc", "date_asc"] | None = None
+
+
+@dataclass
+class Hit:
+    document: Document
+    score: float
+    snippet: str
+
+
+@dataclass
+class SearchResult:
+    items: list[Hit]
+    total: int
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)
+
+
+def _unreadable(actor: User) -> list[int]:
+    granted = sa.select(DocumentGrant.document_id).where(
+        DocumentGrant.user_id == actor.id, DocumentGrant.document_id == Document.id
+    )
+    return list(
+        db.session.scalars(
+            sa.select(Document.id).where(
+                Document.organisation_id == actor.organisation_id,
+                Document.secrecy != Secrecy.NORMAL,
+                ~granted.exists(),
+            )
+        )
+    )
+
+
+def _filters(actor: User, data: SearchInput) -> list[wq.Query]:
+    found: list[wq.Query] = [wq.Term("org", str(actor.organisation_id))]
+    if data.direction:
+        found.append(wq.Term("direction", data.direction))
+    if data.document_type:
+        found.append(wq.Term("document_type", data.document_type))
+    if data.issuer:
+        found.append(wq.Term("issuer_facet", data.issuer))
+    if data.urgency:
+        found.append(wq.Term("urgency", data.urgency))
+    if data.year:
+        found.append(wq.Term("year", data.year))
+    if data.date_from or data.date_to:
+        low = _day(data.date_from) if data.date_from else None
+        high = _day(data.date_to) if data.date_to else None
+        found.append(wq.NumericRange("day", low, high))
+    return found
+
+
+def _day(value: date) -> int:
+    return value.year * 10000 + value.month * 100 + value.day
+
+
+def _terms(node: Node | None) -> list[list[str]]:
+    """The words a query looks for (folded), each phrase as one list, for the snippets' highlights."""
+    if node is None or isinstance(node, Not):
+        return []
+    if isinstance(node, Word):
+        return [[fold_word(w)] for w in words(node.text)] if node.field in (None, "subject", "body", "issuer") else []
+    if isinstance(node, Phrase):
+        return [[fold_word(w) for t in node.words for w in words(t)]]
+    assert isinstance(node, All | OneOf)
+    return [t for child in node.children for t in _terms(child)]
+
+
+def snippet(text: str, terms: list[list[str]], width: int = 220) -> str:
+    """A piece of the text around the first match, the matched words in <mark>, HTML-escaped."""
+    flat = {w for group in terms for w in group}
+    spans = [(m.start(), m.end()) for m in re.finditer(r"\w+", text) if fold_word(m.group(0).lower()) in flat]
+    start = max(0, spans[0][0] - width // 3) if spans else 0
+    piece_end = min(len(text), start + width)
+    out, at = [], start
+    for a, b in spans:
+        if a < start or b > piece_end:
+            continue
+        out.append(html.escape(text[at:a]))
+        out.append(f"<mark>{html.escape(text[a:b])}</mark>")
+        at = b
+    out.append(html.escape(text[at:piece_end]))
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if piece_end < len(text) else ""
+    return prefix + "".join(out).replace("\n", " ").strip() + suffix
+
+
+def search(actor: User, data: SearchInput) -> SearchResult:
+    """The documents the user may open that match, best first (or by date), with a snippet each and the
+    facets of all the matches."""
+    try:
+        tree = parse(data.q or "")
+    except QueryTooLong as err:
+        raise InvalidInput({"q": gettext("The query is too long: at most %(n)s characters.", n=err.args[0])}) from None
+    except QueryTooComplex as err:
+        raise InvalidInput({"q": gettext("The query has too many parts: at most %(n)s.", n=err.args[0])}) from None
+    matcher = compile_query(tree)
+    filters = _filters(actor, data)
+    has_filters = len(filters) > 1
+    if matcher is None:
+        if tree is not None or not has_filters:
+            raise InvalidInput({"q": gettext("Give at least one word to search for, or a filter.")})
+        matcher = wq.Every()
+    elif isinstance(matcher, wq.Not):
+        matcher = wq.And([wq.Every(), matcher])
+    hidden = _unreadable(actor)
+    mask = wq.Or([wq.Term("id", str(i)) for i in hidden]) if hidden else None
+    searcher = search_index().searcher()
+    facets = sorting.Facets()
+    for name in FACETS:
+        facets.add_facet(name, sorting.FieldFacet(_FACET_FIELDS[name]))
+    sortedby = None
+    reverse = False
+    if data.date_from and data.date_to and data.date_from > data.date_to:
+        raise InvalidInput({"date_to": gettext("The end of the period comes before its start.")})
+    if data.sort in ("date", "date_desc", "date_asc"):
+        sortedby, reverse = "day", data.sort != "date_asc"
+    results = searcher.search_page(
+        wq.And([matcher, *filters]),
+        data.page or 1,
+        pagelen=data.per_page or 20,
+        mask=mask,
+        groupedby=facets,
+        maptype=sorting.Count,
+        sortedby=sortedby,
+        reverse=reverse,
+    )
+    ids = [int(hit["id"]) for hit in results]
+    scores = {int(hit["id"]): float(hit.score or 0.0) for hit in results}
+    docs = {
+        d.id: d
+        for d in db.session.scalars(
+            sa.select(Document).where(Document.id.in_(ids), Document.organisation_id == actor.organisation_id)
+        )
+    }
+    terms = _terms(tree)
+    items = []
+    for document_id in ids:
+        doc = docs.get(document_id)
+        if doc is None or document_id in hidden:  # gone since it was indexed, or not the user's to open
+            continue
+        body = _text_of_document_cached(doc)
+        items.append(Hit(doc, scores[document_id], snippet(doc.subject + "\n" + body, terms)))
+    grouped = {
+        name: {str(k): int(v) for k, v in results.results.groups(name).items() if k not in (None, "")}
+        for name in FACETS
+    }
+    return SearchResult(items=items, total=results.total, facets=grouped)
+
+
+def _text_of_document_cached(doc: Document) -> str:
+    """The text already extracted for the document's files (a result page never extracts)."""
+    hashes = [f.blob_sha256 for f in (doc.main_file, *doc.attachments) if f is not None]
+    rows = db.session.scalars(sa.select(BlobText.text).where(BlobText.blob_sha256.in_(hashes))).all()
+    return "\n\n".join(rows)
+
+
+# --- Maintenance --------------------------------------------------------------------------------------------------
+
+
+def all_document_ids() -> list[int]:
+    return list(
+        db.session.scalars(sa.select(Document.id).order_by(Document.id).execution_options(all_organisations=True))
+    )
+
+
+@dataclass
+class IndexCheck:
+    missing: list[int]  # in the database, not in the index
+    stale: list[int]  # in both, the index's entry older than the document
+    extra: list[int]  # in the index, gone from the database
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.stale or self.extra)
+
+
+def check_index() -> IndexCheck:
+    indexed = {int(f["id"]): f.get("version") for f in search_index().searcher().all_stored_fields()}
+    current: dict[int, str] = {}
+    for doc in db.session.scalars(sa.select(Document).execution_options(all_organisations=True)):
+        current[doc.id] = version_of(doc)
+    return IndexCheck(
+        missing=sorted(set(current) - set(indexed)),
+        stale=sorted(i for i in set(current) & set(indexed) if current[i] != indexed[i]),
+        extra=sorted(set(indexed) - set(current)),
+    )
