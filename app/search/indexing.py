@@ -16,7 +16,7 @@ from .. import outbox
 from ..documents.models import Document, DocumentFile
 from ..extensions import db
 from .index import search_index
-from .service import all_document_ids, indexed_document
+from .service import all_document_ids, extract_missing, indexed_document
 
 INDEX = "search.index"
 _QUEUED = "search_queued"
@@ -34,8 +34,16 @@ def index_documents(ids: list[int]) -> int:
         doc = db.session.execute(
             sa.select(Document).where(Document.id == document_id).execution_options(all_organisations=True)
         ).scalar_one_or_none()
-        entries.append((document_id, indexed_document(doc).fields() if doc is not None else None))
-    db.session.commit()  # the extracted texts; no transaction is held while the index is written
+        if doc is None:
+            entries.append((document_id, None))
+            continue
+        texts = extract_missing(doc)  # OCR may take seconds: no write lock is held meanwhile
+        if texts:
+            for row in texts:
+                db.session.merge(row)  # another worker may have extracted the same file meanwhile
+            db.session.commit()
+        entries.append((document_id, indexed_document(doc).fields()))
+    db.session.rollback()  # no transaction is held while the index is written
     with search_index().writing() as writer:
         for document_id, fields in entries:
             if fields is None:

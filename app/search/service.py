@@ -45,43 +45,54 @@ _FACET_FIELDS = {"document_type": "document_type", "issuer": "issuer_facet", "ye
 # --- Text of the files ------------------------------------------------------------------------------------------
 
 
-def text_of(sha256: str) -> BlobText:
-    """The text of a stored file, extracted the first time it is asked for (PDF text layer, OCR where the
-    page has none and Tesseract is installed). A file whose text cannot be read is recorded with the reason."""
+def _files_of(doc: Document) -> list[str]:
+    return [f.blob_sha256 for f in (doc.main_file, *doc.attachments) if f is not None]
+
+
+def extract_missing(doc: Document) -> list[BlobText]:
+    """The texts of the document's files not extracted yet (PDF text layer, OCR where a page has none and
+    Tesseract is installed; a file that cannot be read is recorded with the reason). Nothing is written: the
+    caller adds them, so that no write lock is held while OCR runs."""
     from .extract import extract_text
 
-    found = db.session.get(BlobText, sha256)
-    if found is not None:
-        return found
-    data = read_blob(sha256)
-    if data[:5] == b"%PDF-":
+    hashes = _files_of(doc)
+    known = set(db.session.scalars(sa.select(BlobText.blob_sha256).where(BlobText.blob_sha256.in_(hashes))))
+    made: list[BlobText] = []
+    for sha256 in dict.fromkeys(h for h in hashes if h not in known):
+        data = read_blob(sha256)
+        if data[:5] != b"%PDF-":
+            made.append(BlobText(blob_sha256=sha256, text="", notes="not a PDF: indexed by its metadata"))
+            continue
         got = extract_text(data)
-        row = BlobText(
-            blob_sha256=sha256,
-            text=got.text,
-            pages=got.pages,
-            text_pages=got.text_pages,
-            ocr_pages=got.ocr_pages,
-            skipped_pages=got.skipped_pages,
-            error=got.error,
-            notes="\n".join(got.notes),
-            extracted_at=utcnow(),
+        made.append(
+            BlobText(
+                blob_sha256=sha256,
+                text=got.text,
+                pages=got.pages,
+                text_pages=got.text_pages,
+                ocr_pages=got.ocr_pages,
+                skipped_pages=got.skipped_pages,
+                error=got.error,
+                notes="\n".join(got.notes),
+                extracted_at=utcnow(),
+            )
         )
-    else:
-        row = BlobText(blob_sha256=sha256, text="", error=None, notes="not a PDF: indexed by its metadata")
-    db.session.merge(row)
-    db.session.flush()
-    return db.session.get(BlobText, sha256) or row
+    return made
 
 
 def _text_of_document(doc: Document) -> str:
-    files = [f for f in (doc.main_file, *doc.attachments) if f is not None]
-    return "\n\n".join(text_of(f.blob_sha256).text for f in files)
+    """The text of the document's files as extracted (files not extracted yet count as empty)."""
+    hashes = _files_of(doc)
+    found = db.session.execute(
+        sa.select(BlobText.blob_sha256, BlobText.text).where(BlobText.blob_sha256.in_(hashes))
+    ).all()
+    texts = {sha256: text for sha256, text in found}
+    return "\n\n".join(texts.get(h, "") for h in hashes)
 
 
 def version_of(doc: Document) -> str:
     """What the index must hold for the document to be current: its searchable fields and its files."""
-    files = sorted(f.blob_sha256 for f in (doc.main_file, *doc.attachments) if f is not None)
+    files = sorted(_files_of(doc))
     state = [
         doc.organisation_id,
         doc.secrecy,
@@ -274,20 +285,13 @@ def search(actor: User, data: SearchInput) -> SearchResult:
         doc = docs.get(document_id)
         if doc is None or document_id in hidden:  # gone since it was indexed, or not the user's to open
             continue
-        body = _text_of_document_cached(doc)
+        body = _text_of_document(doc)
         items.append(Hit(doc, scores[document_id], snippet(doc.subject + "\n" + body, terms)))
     grouped = {
         name: {str(k): int(v) for k, v in results.results.groups(name).items() if k not in (None, "")}
         for name in FACETS
     }
     return SearchResult(items=items, total=results.total, facets=grouped)
-
-
-def _text_of_document_cached(doc: Document) -> str:
-    """The text already extracted for the document's files (a result page never extracts)."""
-    hashes = [f.blob_sha256 for f in (doc.main_file, *doc.attachments) if f is not None]
-    rows = db.session.scalars(sa.select(BlobText.text).where(BlobText.blob_sha256.in_(hashes))).all()
-    return "\n\n".join(rows)
 
 
 # --- Maintenance --------------------------------------------------------------------------------------------------

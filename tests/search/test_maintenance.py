@@ -16,7 +16,8 @@ def test_check_and_reindex(app, api) -> None:  # type: ignore[no-untyped-def]
     before = runner.invoke(args=["search", "check"])
     assert before.exit_code == 1 and f"MISSING {ids[0]}" in before.output  # the worker has not run yet
     worker.run_until_idle(app)
-    assert runner.invoke(args=["search", "check"]).exit_code == 0
+    after = runner.invoke(args=["search", "check"])
+    assert after.exit_code == 0, after.output
 
     changed = api("clerk_a").patch(f"/api/v1/documents/{ids[1]}", json={"subject": "Báo cáo tổng kết năm"})
     assert changed.status_code == 200
