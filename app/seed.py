@@ -292,6 +292,35 @@ def _sample_documents(by_code: dict[str, Organisation], users: dict) -> None:
         ),
         Upload("12-GM-UBND.pdf", invite),
     )
+    commendation = _pdf(
+        province,
+        "",
+        "1520/QĐ-UBND",
+        "Quyết định",
+        "Về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong phong trào thi đua năm 2026",
+        [
+            "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;",
+            "Tặng Bằng khen của Chủ tịch Ủy ban nhân dân tỉnh cho 12 tập thể và 25 cá nhân có thành tích xuất sắc.",
+        ],
+        "Lê Hoàng Nam",
+        "Phó Chủ tịch",
+    )
+    register_incoming(
+        users["vanthu.sct"],
+        IncomingInput(
+            document_type="QĐ",
+            number="1520",
+            notation="QĐ-UBND",
+            issuer=province.name,
+            issuer_code=province.code,
+            issued_on=today - timedelta(days=5),
+            subject="Quyết định về việc khen thưởng các tập thể, cá nhân có thành tích xuất sắc trong phong trào "
+            "thi đua năm 2026",
+            received_on=today - timedelta(days=4),
+            channel="exchange",
+        ),
+        Upload("1520-QD-UBND.pdf", commendation),
+    )
 
 
 # The demo's processed documents: (subject, days ago it was assigned, working days given, what became of it).
