@@ -83,6 +83,22 @@ def send_reminders(app: Flask) -> int:
             db.session.remove()
 
 
+def queue_search_index(app: Flask) -> None:
+    """A search index made empty at start (none yet, or of other fields) is filled again through the outbox."""
+    from .search.indexing import queue_all_if_new
+
+    with app.app_context():
+        try:
+            queued = queue_all_if_new()
+            if queued:
+                log.info("the search index is new: %s documents queued for indexing", queued)
+        except Exception:
+            log.exception("the worker could not check the search index")
+            db.session.rollback()
+        finally:
+            db.session.remove()
+
+
 def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: float | None = None) -> None:
     """Poll the outbox until `stop` is set; sleep a little when there is nothing to do. Every
     PEER_CHECK_SECONDS, check the peers; every REMINDER_CHECK_SECONDS, send the reminders that are due."""
@@ -90,6 +106,7 @@ def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: flo
     pause = idle_sleep if idle_sleep is not None else float(app.config.get("WORKER_POLL_SECONDS", 0.5))
     every = float(app.config.get("PEER_CHECK_SECONDS", 900))
     next_check = time.monotonic() + min(every, 30.0)
+    queue_search_index(app)
     remind_every = float(app.config.get("REMINDER_CHECK_SECONDS", 60))
     next_reminders = time.monotonic()
     while not stop.is_set():

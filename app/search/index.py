@@ -23,9 +23,10 @@ from whoosh.index import Index, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
-from .schema import make_schema
+from .schema import SCHEMA_VERSION, make_schema
 
 INDEX_NAME = "documents"
+VERSION_FILE = "schema-version"
 
 
 class SearchIndex:
@@ -36,14 +37,20 @@ class SearchIndex:
         self._lock = threading.Lock()
         self._index: Index | None = None
         self._searcher: Searcher | None = None
+        self.started_empty = False  # this process made the index anew: documents may be missing from it
 
     def _open(self) -> Index:
         if self._index is None:
             self.directory.mkdir(parents=True, exist_ok=True)
-            if windex.exists_in(str(self.directory), indexname=INDEX_NAME):
+            version = self.directory / VERSION_FILE
+            current = version.is_file() and version.read_text().strip() == str(SCHEMA_VERSION)
+            if current and windex.exists_in(str(self.directory), indexname=INDEX_NAME):
                 self._index = windex.open_dir(str(self.directory), indexname=INDEX_NAME)
             else:
+                # No index yet, or one of other fields: start empty; everything is to be indexed again.
                 self._index = windex.create_in(str(self.directory), make_schema(), indexname=INDEX_NAME)
+                version.write_text(f"{SCHEMA_VERSION}\n")
+                self.started_empty = True
         return self._index
 
     def searcher(self) -> Searcher:
@@ -92,6 +99,14 @@ class SearchIndex:
                 self._searcher = None
             self.directory.mkdir(parents=True, exist_ok=True)
             self._index = windex.create_in(str(self.directory), make_schema(), indexname=INDEX_NAME)
+            (self.directory / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")
+
+    def ensure_open(self) -> bool:
+        """Open (or make) the index; True when it was made empty by this call."""
+        with self._lock:
+            was_open = self._index is not None
+            self._open()
+            return not was_open and self.started_empty
 
 
 def index_directory(app: Flask) -> Path:

@@ -13,7 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .. import outbox
-from ..documents.models import Document, DocumentFile
+from ..documents.models import Document, DocumentFile, DocumentGrant
 from ..extensions import db
 from .index import search_index
 from .service import all_document_ids, extract_missing, indexed_document
@@ -73,7 +73,7 @@ def _touched(session: Session) -> set[int]:
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Document) and obj.id is not None:
             ids.add(obj.id)
-        elif isinstance(obj, DocumentFile) and obj.document_id is not None:
+        elif isinstance(obj, DocumentFile | DocumentGrant) and obj.document_id is not None:
             ids.add(obj.document_id)
     return ids
 
@@ -99,3 +99,15 @@ def _queue(session: Session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session: Session) -> None:
     session.info.pop(_QUEUED, None)
+
+
+def queue_all_if_new(batch: int = 500) -> int:
+    """When the index was just made empty (a new deployment, or fields that changed), queue every document
+    for indexing through the outbox; how many were queued."""
+    if not search_index().ensure_open():
+        return 0
+    ids = all_document_ids()
+    for start in range(0, len(ids), batch):
+        outbox.enqueue(INDEX, {"document_ids": ids[start : start + batch]})
+    db.session.commit()
+    return len(ids)

@@ -22,6 +22,9 @@ from .analysis import (
     nfc,
 )
 
+# Raised whenever the fields change: an index of another version is rebuilt (see index.py).
+SCHEMA_VERSION = 2
+
 # How much an exact (diacritics as typed) match weighs against a folded one, and the fields against each other.
 EXACT_BOOST = 2.0
 SUBJECT_BOOST = 3.0
@@ -35,6 +38,7 @@ def make_schema() -> Schema:
         version=STORED(),  # what the document looked like when indexed: `flask search check` compares it
         org=ID(),
         secrecy=ID(),
+        readers=KEYWORD(),  # a secret document: the users it was granted to (everyone may read the others)
         direction=ID(sortable=True),
         document_type=ID(sortable=True),
         urgency=ID(),
@@ -76,6 +80,7 @@ class IndexedDocument:
     subject: str
     signer: str
     body: str
+    readers: tuple[int, ...] = ()
 
     def fields(self) -> dict[str, object]:
         notation = nfc(self.notation).lower()
@@ -90,6 +95,7 @@ class IndexedDocument:
             "version": self.version,
             "org": str(self.organisation_id),
             "secrecy": self.secrecy,
+            "readers": " ".join(str(r) for r in self.readers),
             "direction": self.direction,
             "document_type": self.document_type,
             "urgency": self.urgency,

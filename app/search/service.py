@@ -24,6 +24,7 @@ from whoosh import sorting
 
 from ..auth.models import User
 from ..documents.models import Document, DocumentGrant
+from ..documents.service import readable_by
 from ..documents.vocabulary import Secrecy
 from ..errors import InvalidInput
 from ..extensions import db, utcnow
@@ -106,8 +107,16 @@ def version_of(doc: Document) -> str:
         doc.subject,
         doc.signer_name,
         files,
+        _readers(doc),
     ]
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:32]
+
+
+def _readers(doc: Document) -> list[int]:
+    """Who may read a secret document besides nobody: the users it was granted to."""
+    if doc.secrecy == Secrecy.NORMAL:
+        return []
+    return sorted(db.session.scalars(sa.select(DocumentGrant.user_id).where(DocumentGrant.document_id == doc.id)))
 
 
 def indexed_document(doc: Document) -> IndexedDocument:
@@ -126,6 +135,7 @@ def indexed_document(doc: Document) -> IndexedDocument:
         subject=doc.subject,
         signer=doc.signer_name or "",
         body=_text_of_document(doc),
+        readers=tuple(_readers(doc)),
     )
 
 
@@ -162,23 +172,11 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-def _unreadable(actor: User) -> list[int]:
-    granted = sa.select(DocumentGrant.document_id).where(
-        DocumentGrant.user_id == actor.id, DocumentGrant.document_id == Document.id
-    )
-    return list(
-        db.session.scalars(
-            sa.select(Document.id).where(
-                Document.organisation_id == actor.organisation_id,
-                Document.secrecy != Secrecy.NORMAL,
-                ~granted.exists(),
-            )
-        )
-    )
-
-
 def _filters(actor: User, data: SearchInput) -> list[wq.Query]:
-    found: list[wq.Query] = [wq.Term("org", str(actor.organisation_id))]
+    """What the user may open (the organisation's documents, the secret ones only when granted), and the
+    filters asked for."""
+    readable = wq.Or([wq.Term("secrecy", str(Secrecy.NORMAL)), wq.Term("readers", str(actor.id))])
+    found: list[wq.Query] = [wq.Term("org", str(actor.organisation_id)), readable]
     if data.direction:
         found.append(wq.Term("direction", data.direction))
     if data.document_type:
@@ -242,15 +240,13 @@ def search(actor: User, data: SearchInput) -> SearchResult:
         raise InvalidInput({"q": gettext("The query has too many parts: at most %(n)s.", n=err.args[0])}) from None
     matcher = compile_query(tree)
     filters = _filters(actor, data)
-    has_filters = len(filters) > 1
+    has_filters = len(filters) > 2
     if matcher is None:
         if tree is not None or not has_filters:
             raise InvalidInput({"q": gettext("Give at least one word to search for, or a filter.")})
         matcher = wq.Every()
     elif isinstance(matcher, wq.Not):
         matcher = wq.And([wq.Every(), matcher])
-    hidden = _unreadable(actor)
-    mask = wq.Or([wq.Term("id", str(i)) for i in hidden]) if hidden else None
     searcher = search_index().searcher()
     facets = sorting.Facets()
     for name in FACETS:
@@ -265,7 +261,6 @@ def search(actor: User, data: SearchInput) -> SearchResult:
         wq.And([matcher, *filters]),
         data.page or 1,
         pagelen=data.per_page or 20,
-        mask=mask,
         groupedby=facets,
         maptype=sorting.Count,
         sortedby=sortedby,
@@ -273,17 +268,13 @@ def search(actor: User, data: SearchInput) -> SearchResult:
     )
     ids = [int(hit["id"]) for hit in results]
     scores = {int(hit["id"]): float(hit.score or 0.0) for hit in results}
-    docs = {
-        d.id: d
-        for d in db.session.scalars(
-            sa.select(Document).where(Document.id.in_(ids), Document.organisation_id == actor.organisation_id)
-        )
-    }
+    # The database has the last word: an entry not yet re-indexed after a grant was withdrawn is not shown.
+    docs = {d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_(ids), readable_by(actor)))}
     terms = _terms(tree)
     items = []
     for document_id in ids:
         doc = docs.get(document_id)
-        if doc is None or document_id in hidden:  # gone since it was indexed, or not the user's to open
+        if doc is None:  # gone since it was indexed, or no longer the user's to open
             continue
         body = _text_of_document(doc)
         items.append(Hit(doc, scores[document_id], snippet(doc.subject + "\n" + body, terms)))

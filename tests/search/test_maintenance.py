@@ -30,3 +30,30 @@ def test_check_and_reindex(app, api) -> None:  # type: ignore[no-untyped-def]
     assert runner.invoke(args=["search", "check"]).exit_code == 0
     found = api("clerk_a").get("/api/v1/search", query_string={"q": "tổng kết"}).get_json()
     assert [item["id"] for item in found["items"]] == [ids[1]]
+
+
+def test_an_index_of_other_fields_is_rebuilt_through_the_worker(app, app_factory, api) -> None:  # type: ignore[no-untyped-def]
+    from pathlib import Path
+
+    from app.search.index import VERSION_FILE
+
+    response = api("clerk_a").register(make_pdf("Quy chế"), subject="Quy chế làm việc", number="7")
+    assert response.status_code == 201
+    worker.run_until_idle(app)
+    (Path(app.config["SEARCH_INDEX_DIR"]) / VERSION_FILE).write_text("1\n")  # as an older release left it
+    restarted = app_factory()  # a worker started after an upgrade
+    worker.queue_search_index(restarted)
+    runner = restarted.test_cli_runner()
+    assert runner.invoke(args=["search", "check"]).exit_code == 1  # made empty, the documents queued
+    worker.run_until_idle(restarted)
+    checked = runner.invoke(args=["search", "check"])
+    assert checked.exit_code == 0, checked.output
+    worker.queue_search_index(restarted)  # a second start finds it current: nothing queued
+    import sqlalchemy as sa
+
+    from app.extensions import db
+    from app.outbox import OutboxItem
+
+    with restarted.app_context():
+        pending = sa.select(sa.func.count(OutboxItem.id)).where(OutboxItem.state == "pending")
+        assert db.session.scalar(pending) == 0

@@ -103,6 +103,8 @@ def test_results_never_hold_a_document_the_user_may_not_open(app, api, world, in
         f"/api/v1/documents/{secret['id']}/grants", json={"user_id": world.users["specialist_a"]}
     )
     assert granted.status_code in (200, 201), granted.get_json()
+    assert _ids(_search(api, "bảo vệ chính trị", who="specialist_a")) == [open_one["id"]]  # not re-indexed yet
+    worker.run_until_idle(app)  # the grant queued the document's re-indexing
     assert set(_ids(_search(api, "bảo vệ chính trị", who="specialist_a"))) == {open_one["id"], secret["id"]}
     assert _ids(_search(api, "bảo vệ chính trị", who="specialist_b")) == [elsewhere["id"]]
 
