@@ -38,6 +38,7 @@ class SearchIndex:
         self._index: Index | None = None
         self._searcher: Searcher | None = None
         self.started_empty = False  # this process made the index anew: documents may be missing from it
+        self._columns: tuple[object, dict[str, list[object]]] | None = None
 
     def _open(self) -> Index:
         if self._index is None:
@@ -90,6 +91,15 @@ class SearchIndex:
             writer.cancel()
             raise
         writer.commit()
+
+    def columns(self, searcher: Searcher, fields: tuple[str, ...]) -> dict[str, list[object]]:
+        """Each field's value for every document number of this searcher's commit, read once per commit: the
+        facets are counted from them in C (`Counter(map(...))`) instead of Whoosh's per-document grouping."""
+        with self._lock:
+            reader = searcher.reader()
+            if self._columns is None or self._columns[0] is not reader:
+                self._columns = (reader, {name: list(reader.column_reader(name)) for name in fields})
+            return self._columns[1]
 
     def clear(self) -> None:
         """Start again with an empty index (reindex from scratch)."""

@@ -12,6 +12,7 @@ import html
 import json
 import logging
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
@@ -20,7 +21,7 @@ import sqlalchemy as sa
 from flask_babel import gettext
 from pydantic import BaseModel, Field
 from whoosh import query as wq
-from whoosh import sorting
+from whoosh.searching import Searcher
 
 from ..auth.models import User
 from ..documents.models import Document, DocumentGrant
@@ -39,7 +40,6 @@ from .syntax import All, Node, Not, OneOf, Phrase, QueryTooComplex, QueryTooLong
 
 log = logging.getLogger(__name__)
 
-FACETS = ("document_type", "issuer", "year", "direction")
 _FACET_FIELDS = {"document_type": "document_type", "issuer": "issuer_facet", "year": "year", "direction": "direction"}
 
 
@@ -229,6 +229,17 @@ def snippet(text: str, terms: list[list[str]], width: int = 220) -> str:
     return prefix + "".join(out).replace("\n", " ").strip() + suffix
 
 
+def _facets(searcher: Searcher, whole: wq.Query) -> dict[str, dict[str, int]]:
+    """How many of all the matches fall under each value of each facet."""
+    matched = list(searcher.docs_for_query(whole))
+    columns = search_index().columns(searcher, tuple(_FACET_FIELDS.values()))
+    found = {}
+    for name, field_name in _FACET_FIELDS.items():
+        counts = Counter(map(columns[field_name].__getitem__, matched))
+        found[name] = {str(k): v for k, v in counts.most_common() if k not in (None, "", 0)}
+    return found
+
+
 def search(actor: User, data: SearchInput) -> SearchResult:
     """The documents the user may open that match, best first (or by date), with a snippet each and the
     facets of all the matches."""
@@ -248,23 +259,15 @@ def search(actor: User, data: SearchInput) -> SearchResult:
     elif isinstance(matcher, wq.Not):
         matcher = wq.And([wq.Every(), matcher])
     searcher = search_index().searcher()
-    facets = sorting.Facets()
-    for name in FACETS:
-        facets.add_facet(name, sorting.FieldFacet(_FACET_FIELDS[name]))
     sortedby = None
     reverse = False
     if data.date_from and data.date_to and data.date_from > data.date_to:
         raise InvalidInput({"date_to": gettext("The end of the period comes before its start.")})
     if data.sort in ("date", "date_desc", "date_asc"):
         sortedby, reverse = "day", data.sort != "date_asc"
+    whole = wq.And([matcher, *filters])
     results = searcher.search_page(
-        wq.And([matcher, *filters]),
-        data.page or 1,
-        pagelen=data.per_page or 20,
-        groupedby=facets,
-        maptype=sorting.Count,
-        sortedby=sortedby,
-        reverse=reverse,
+        whole, data.page or 1, pagelen=data.per_page or 20, sortedby=sortedby, reverse=reverse
     )
     ids = [int(hit["id"]) for hit in results]
     scores = {int(hit["id"]): float(hit.score or 0.0) for hit in results}
@@ -278,10 +281,7 @@ def search(actor: User, data: SearchInput) -> SearchResult:
             continue
         body = _text_of_document(doc)
         items.append(Hit(doc, scores[document_id], snippet(doc.subject + "\n" + body, terms)))
-    grouped = {
-        name: {str(k): int(v) for k, v in results.results.groups(name).items() if k not in (None, "")}
-        for name in FACETS
-    }
+    grouped = _facets(searcher, whole)
     return SearchResult(items=items, total=results.total, facets=grouped)
 
 

@@ -184,3 +184,12 @@ def test_the_search_page_shows_the_same(app, api, indexed) -> None:  # type: ign
     assert page.get("/search?q=*").status_code == 422
     assert page.get("/search").status_code == 200  # the empty form
     assert app.test_client().get("/search?q=khen").status_code == 302  # to the login page
+
+
+def test_facets_count_each_document_once_after_changes(app, api, indexed) -> None:  # type: ignore[no-untyped-def]
+    doc = indexed(subject="Tờ trình phê duyệt quy hoạch", document_type="TTr", number="81")
+    assert _search(api, "quy hoạch")["facets"]["document_type"] == {"TTr": 1}
+    assert api("clerk_a").patch(f"/api/v1/documents/{doc['id']}", json={"document_type": "BC"}).status_code == 200
+    worker.run_until_idle(app)
+    found = _search(api, "quy hoạch")
+    assert found["total"] == 1 and found["facets"]["document_type"] == {"BC": 1}
