@@ -81,14 +81,17 @@ def extract_missing(doc: Document) -> list[BlobText]:
     return made
 
 
+def _texts_of(docs: list[Document]) -> dict[int, str]:
+    """The text of each document's files as extracted (files not extracted yet count as empty), in one query."""
+    hashes = {doc.id: _files_of(doc) for doc in docs}
+    wanted = {h for found in hashes.values() for h in found}
+    rows = db.session.execute(sa.select(BlobText.blob_sha256, BlobText.text).where(BlobText.blob_sha256.in_(wanted)))
+    texts = {sha256: text for sha256, text in rows}
+    return {doc_id: "\n\n".join(texts.get(h, "") for h in found) for doc_id, found in hashes.items()}
+
+
 def _text_of_document(doc: Document) -> str:
-    """The text of the document's files as extracted (files not extracted yet count as empty)."""
-    hashes = _files_of(doc)
-    found = db.session.execute(
-        sa.select(BlobText.blob_sha256, BlobText.text).where(BlobText.blob_sha256.in_(hashes))
-    ).all()
-    texts = {sha256: text for sha256, text in found}
-    return "\n\n".join(texts.get(h, "") for h in hashes)
+    return _texts_of([doc])[doc.id]
 
 
 def version_of(doc: Document) -> str:
@@ -274,13 +277,9 @@ def search(actor: User, data: SearchInput) -> SearchResult:
     # The database has the last word: an entry not yet re-indexed after a grant was withdrawn is not shown.
     docs = {d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_(ids), readable_by(actor)))}
     terms = _terms(tree)
-    items = []
-    for document_id in ids:
-        doc = docs.get(document_id)
-        if doc is None:  # gone since it was indexed, or no longer the user's to open
-            continue
-        body = _text_of_document(doc)
-        items.append(Hit(doc, scores[document_id], snippet(doc.subject + "\n" + body, terms)))
+    shown = [docs[i] for i in ids if i in docs]  # a document gone since, or no longer the user's, is left out
+    bodies = _texts_of(shown)
+    items = [Hit(d, scores[d.id], snippet(d.subject + "\n" + bodies[d.id], terms)) for d in shown]
     grouped = _facets(searcher, whole)
     return SearchResult(items=items, total=results.total, facets=grouped)
 
