@@ -1,5 +1,6 @@
 """Imports every domain's models so that SQLAlchemy and Alembic see all tables."""
 
+from .archive.models import ArchiveImport, RecordFile, RecordFileDocument  # noqa: F401
 from .audit.models import AuditChainHead, AuditEvent  # noqa: F401
 from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F401
 from .calendar.models import CalendarDay, OfficeHours  # noqa: F401
