@@ -1,10 +1,10 @@
 """How Vietnamese text becomes index terms.
 
-Two forms of every word are indexed: as written (lower case, NFC), and folded (no diacritics, đ as d), so that
-`quyet dinh` finds `Quyết định` while a search typed with its diacritics ranks the documents that have them
-exactly above the others. Syllable pairs ("khen_thuong") are indexed too: Vietnamese words are mostly two
-syllables, and a phrase of n syllables is then n-1 term look-ups instead of a positional match over every
-document that has each syllable.
+Two forms of every word are indexed: folded (no diacritics, đ as d), and as written (lower case, NFC) when it
+carries diacritics, so that `quyet dinh` finds `Quyết định` while a search typed with its diacritics ranks the
+documents that have them exactly above the others. Folded syllable pairs ("khen_thuong") are indexed too:
+Vietnamese words are mostly two syllables, and a phrase of n syllables is then n-1 term look-ups instead of a
+positional match over every document that has each syllable.
 
 The analyzers live in this importable module: Whoosh pickles them into the index by module path.
 """
@@ -42,7 +42,7 @@ def fold(text: str | None) -> str:
 
 
 def words(text: str | None) -> list[str]:
-    """The lower-case NFC words of a text, as the exact analyzer sees them."""
+    """The lower-case NFC words of a text, as the analyzers split it."""
     return WORD.findall(nfc(text).lower())
 
 
@@ -53,6 +53,16 @@ class FoldFilter(Filter):
         for token in tokens:
             token.text = fold_word(token.text)
             yield token
+
+
+class DiacriticsFilter(Filter):
+    """Only the words that carry diacritics: the others are the same in the folded field, where every query
+    looks first (an exact term is only ever asked for a word typed with diacritics)."""
+
+    def __call__(self, tokens: Iterator[Token]) -> Iterator[Token]:
+        for token in tokens:
+            if fold_word(token.text) != token.text:
+                yield token
 
 
 class PairFilter(Filter):
@@ -72,15 +82,11 @@ class PairFilter(Filter):
 
 
 def exact_analyzer() -> object:
-    return RegexTokenizer(WORD) | LowercaseFilter()
+    return RegexTokenizer(WORD) | LowercaseFilter() | DiacriticsFilter()
 
 
 def folded_analyzer() -> object:
     return RegexTokenizer(WORD) | LowercaseFilter() | FoldFilter()
-
-
-def exact_pairs_analyzer() -> object:
-    return RegexTokenizer(WORD) | LowercaseFilter() | PairFilter()
 
 
 def folded_pairs_analyzer() -> object:

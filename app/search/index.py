@@ -67,15 +67,18 @@ class SearchIndex:
             return self._searcher
 
     @contextmanager
-    def writing(self, wait_seconds: float = 60.0) -> Iterator[IndexWriter]:
+    def writing(
+        self, wait_seconds: float = 60.0, merge: bool = True, optimize: bool = False, procs: int = 1
+    ) -> Iterator[IndexWriter]:
         """A writer, once the index's lock is free (InterruptedError after `wait_seconds`); committed when the
-        block ends, cancelled when it raises."""
+        block ends (small segments merged unless `merge` is false, all of them with `optimize`), cancelled when
+        it raises."""
         index = self._open()
         deadline = time.monotonic() + wait_seconds
         delay = 0.05
         while True:
             try:
-                writer = index.writer()
+                writer = index.writer(procs=procs, multisegment=procs > 1)
                 break
             except LockError:
                 if time.monotonic() > deadline:
@@ -87,7 +90,12 @@ class SearchIndex:
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(merge=merge, optimize=optimize)
+
+    def optimize(self) -> None:
+        """Every segment merged into one (after a rebuild): the fastest index to search."""
+        with self.writing(optimize=True):
+            pass
 
     def columns(self, searcher: Searcher, fields: tuple[str, ...]) -> dict[str, list[object]]:
         """Each field's value for every document number of this searcher's commit, read once per commit: the

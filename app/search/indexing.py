@@ -7,7 +7,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import sqlalchemy as sa
 from flask import has_app_context
 from sqlalchemy import event
 from sqlalchemy.orm import Session
@@ -16,7 +15,7 @@ from .. import outbox
 from ..documents.models import Document, DocumentFile, DocumentGrant
 from ..extensions import db
 from .index import search_index
-from .service import all_document_ids, extract_missing, indexed_document
+from .service import all_document_ids, documents_to_index, extract_missing, indexed_documents
 
 INDEX = "search.index"
 _QUEUED = "search_queued"
@@ -27,44 +26,65 @@ def _index_queued(payload: dict[str, Any]) -> None:
     index_documents([int(i) for i in payload["document_ids"]])
 
 
+def extract_and_keep(ids: list[int]) -> list[Document]:
+    """These documents, their files' texts extracted where missing and kept (OCR may take seconds: the caller
+    holds no write lock meanwhile)."""
+    docs = documents_to_index(ids)
+    texts = extract_missing(docs)
+    if texts:
+        for row in texts:
+            db.session.merge(row)  # another worker may have extracted the same file meanwhile
+        db.session.commit()
+        docs = documents_to_index(ids)
+    return docs
+
+
+def _entries(ids: list[int], extract: bool = True) -> tuple[list[dict[str, object]], set[int]]:
+    """The index's fields of these documents (their files' texts extracted first where missing, unless that was
+    just done), and the ids of those gone. No transaction is left open."""
+    docs = extract_and_keep(ids) if extract else documents_to_index(ids)
+    entries = [doc.fields() for doc in indexed_documents(docs)]
+    gone = set(ids) - {doc.id for doc in docs}
+    db.session.rollback()
+    return entries, gone
+
+
 def index_documents(ids: list[int]) -> int:
     """Bring these documents' entries up to date (a document gone is taken out); how many were written."""
-    entries: list[tuple[int, dict[str, object] | None]] = []
-    for document_id in ids:
-        doc = db.session.execute(
-            sa.select(Document).where(Document.id == document_id).execution_options(all_organisations=True)
-        ).scalar_one_or_none()
-        if doc is None:
-            entries.append((document_id, None))
-            continue
-        texts = extract_missing(doc)  # OCR may take seconds: no write lock is held meanwhile
-        if texts:
-            for row in texts:
-                db.session.merge(row)  # another worker may have extracted the same file meanwhile
-            db.session.commit()
-        entries.append((document_id, indexed_document(doc).fields()))
-    db.session.rollback()  # no transaction is held while the index is written
+    entries, gone = _entries(ids)
     with search_index().writing() as writer:
-        for document_id, fields in entries:
-            if fields is None:
-                writer.delete_by_term("id", str(document_id))
-            else:
-                writer.update_document(**fields)
-    return len(entries)
+        for document_id in sorted(gone):
+            writer.delete_by_term("id", str(document_id))
+        for fields in entries:
+            writer.update_document(**fields)
+    return len(entries) + len(gone)
 
 
-def reindex(batch: int = 200, progress: Callable[[int], None] | None = None) -> int:
-    """Rebuild the index from the database and the store: an empty index, then every document, a batch at a
-    time (each batch committed, so a rebuild killed halfway is finished by running it again or by the
-    worker's catching up)."""
+def reindex(progress: Callable[[int], None] | None = None, segment_size: int = 10_000, chunk: int = 500) -> int:
+    """Rebuild the index from the database and the store: an empty index, then every document.
+
+    The documents are written `segment_size` at a time, each such part committed as a segment of its own and
+    left unmerged (a rebuild killed halfway keeps what it committed; running it again or the worker's catching
+    up finishes it). Merged after every small batch instead, the first documents would be rewritten again and
+    again; and segments this large are left alone by the merges of later small commits. The files' texts are
+    extracted before a part's writer is opened, so OCR holds no lock; the database is read `chunk` documents at
+    a time."""
     ids = all_document_ids()
     db.session.rollback()
-    search_index().clear()
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        index_documents(chunk)
-        if progress is not None:
-            progress(len(chunk))
+    index = search_index()
+    index.clear()
+    for start in range(0, len(ids), segment_size):
+        part = ids[start : start + segment_size]
+        chunks = [part[i : i + chunk] for i in range(0, len(part), chunk)]
+        for some in chunks:
+            extract_and_keep(some)
+        with index.writing(merge=False) as writer:
+            for some in chunks:
+                entries, _ = _entries(some, extract=False)
+                for fields in entries:
+                    writer.update_document(**fields)
+                if progress is not None:
+                    progress(len(some))
     return len(ids)
 
 

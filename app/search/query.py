@@ -1,9 +1,9 @@
 """From the search box's tree (syntax.py) to a Whoosh query over the fields of schema.py.
 
 A word matches its folded form in the subject, body, issuer and signer; typed with diacritics, it also
-matches its exact form, which scores higher. A phrase is its syllable pairs, all of them (folded; exact too
-for the score). A notation as typed ("123/QĐ-UBND") matches the whole notation, far above its parts. A prefix
-matches folded words that start with it.
+matches its exact form, which scores higher. A phrase is its folded syllable pairs, all of them; typed
+with diacritics, its exact words add to the score. A notation as typed ("123/QĐ-UBND") matches the whole
+notation, far above its parts. A prefix matches folded words that start with it.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def _phrase(terms: list[str], fields: tuple[str, ...]) -> wq.Query:
         must = _all_of([wq.Term("pairs_f", p) for p in pairs(folded)])
         if terms == folded:
             return must
-        exact = _all_of([wq.Term("pairs", p) for p in pairs(terms)])
-        return wq.AndMaybe(must, exact)
+        exact = [wq.Term(field, t) for t in terms if t != fold_word(t) for field in fields]
+        return wq.AndMaybe(must, _one_of(exact)) if exact else must
     return _one_of([wq.Phrase(f"{field}_f", [fold_word(t) for t in terms]) for field in fields])
 
 

@@ -1,8 +1,9 @@
 """The index's fields, and a document as the index holds it.
 
 Each text is indexed as written (lower case) and folded; the folded fields are what every query matches, the
-exact ones only add to the score, so that a search typed with diacritics ranks exact matches first. `pairs`
-and `pairs_f` hold the syllable pairs of the subject, body and issuer, for phrases. The notation is kept whole
+exact ones only add to the score, so that a search typed with diacritics ranks exact matches first. `pairs_f`
+holds the folded syllable pairs of the subject, body and issuer, for phrases (a phrase's exact words add to its
+score; exact pairs as well would double the cost of indexing for no better order). The notation is kept whole
 ("123/qđ-ubnd") and in parts. Facets and filters read sortable columns.
 """
 
@@ -15,7 +16,6 @@ from whoosh.fields import ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from .analysis import (
     exact_analyzer,
-    exact_pairs_analyzer,
     fold,
     folded_analyzer,
     folded_pairs_analyzer,
@@ -23,7 +23,7 @@ from .analysis import (
 )
 
 # Raised whenever the fields change: an index of another version is rebuilt (see index.py).
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # How much an exact (diacritics as typed) match weighs against a folded one, and the fields against each other.
 EXACT_BOOST = 2.0
@@ -57,7 +57,6 @@ def make_schema() -> Schema:
         issuer=TEXT(analyzer=exact, field_boost=ISSUER_BOOST * EXACT_BOOST),
         issuer_f=TEXT(analyzer=folded, field_boost=ISSUER_BOOST),
         signer_f=TEXT(analyzer=folded),
-        pairs=TEXT(analyzer=exact_pairs_analyzer(), phrase=False, field_boost=EXACT_BOOST),
         pairs_f=TEXT(analyzer=folded_pairs_analyzer(), phrase=False),
     )
 
@@ -114,6 +113,5 @@ class IndexedDocument:
             "issuer": issuer,
             "issuer_f": issuer,
             "signer_f": nfc(self.signer),
-            "pairs": joined,
             "pairs_f": joined,
         }

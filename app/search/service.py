@@ -20,6 +20,7 @@ from typing import Annotated, Literal
 import sqlalchemy as sa
 from flask_babel import gettext
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import selectinload
 from whoosh import query as wq
 from whoosh.searching import Searcher
 
@@ -50,14 +51,14 @@ def _files_of(doc: Document) -> list[str]:
     return [f.blob_sha256 for f in (doc.main_file, *doc.attachments) if f is not None]
 
 
-def extract_missing(doc: Document) -> list[BlobText]:
-    """The texts of the document's files not extracted yet (PDF text layer, OCR where a page has none and
+def extract_missing(docs: list[Document]) -> list[BlobText]:
+    """The texts of these documents' files not extracted yet (PDF text layer, OCR where a page has none and
     Tesseract is installed; a file that cannot be read is recorded with the reason). Nothing is written: the
     caller adds them, so that no write lock is held while OCR runs."""
     from .extract import extract_text
 
-    hashes = _files_of(doc)
-    known = set(db.session.scalars(sa.select(BlobText.blob_sha256).where(BlobText.blob_sha256.in_(hashes))))
+    hashes = [h for doc in docs for h in _files_of(doc)]
+    known = set(db.session.scalars(sa.select(BlobText.blob_sha256).where(BlobText.blob_sha256.in_(set(hashes)))))
     made: list[BlobText] = []
     for sha256 in dict.fromkeys(h for h in hashes if h not in known):
         data = read_blob(sha256)
@@ -90,13 +91,22 @@ def _texts_of(docs: list[Document]) -> dict[int, str]:
     return {doc_id: "\n\n".join(texts.get(h, "") for h in found) for doc_id, found in hashes.items()}
 
 
-def _text_of_document(doc: Document) -> str:
-    return _texts_of([doc])[doc.id]
+def _readers_of(docs: list[Document]) -> dict[int, list[int]]:
+    """Who may read each secret document besides nobody: the users it was granted to (in one query)."""
+    secret = [doc.id for doc in docs if doc.secrecy != Secrecy.NORMAL]
+    readers: dict[int, list[int]] = {doc.id: [] for doc in docs}
+    if secret:
+        granted = sa.select(DocumentGrant.document_id, DocumentGrant.user_id).where(
+            DocumentGrant.document_id.in_(secret)
+        )
+        for document_id, user_id in db.session.execute(granted):
+            readers[document_id].append(user_id)
+    return {doc_id: sorted(users) for doc_id, users in readers.items()}
 
 
-def version_of(doc: Document) -> str:
-    """What the index must hold for the document to be current: its searchable fields and its files."""
-    files = sorted(_files_of(doc))
+def version_of(doc: Document, readers: list[int]) -> str:
+    """What the index must hold for the document to be current: its searchable fields, its files and who may
+    read it."""
     state = [
         doc.organisation_id,
         doc.secrecy,
@@ -109,37 +119,41 @@ def version_of(doc: Document) -> str:
         doc.notation,
         doc.subject,
         doc.signer_name,
-        files,
-        _readers(doc),
+        sorted(_files_of(doc)),
+        readers,
     ]
     return hashlib.sha256(json.dumps(state, default=str).encode()).hexdigest()[:32]
 
 
-def _readers(doc: Document) -> list[int]:
-    """Who may read a secret document besides nobody: the users it was granted to."""
-    if doc.secrecy == Secrecy.NORMAL:
-        return []
-    return sorted(db.session.scalars(sa.select(DocumentGrant.user_id).where(DocumentGrant.document_id == doc.id)))
+def indexed_documents(docs: list[Document]) -> list[IndexedDocument]:
+    """What the index is given for each of these documents (their texts and readers read in one query each)."""
+    texts, readers = _texts_of(docs), _readers_of(docs)
+    return [
+        IndexedDocument(
+            id=doc.id,
+            version=version_of(doc, readers[doc.id]),
+            organisation_id=doc.organisation_id,
+            secrecy=doc.secrecy,
+            direction=doc.direction,
+            document_type=doc.document_type,
+            urgency=doc.urgency,
+            day=doc.issued_on or doc.received_on or doc.created_at.date(),
+            issuer=doc.issuer or "",
+            number=doc.number or "",
+            notation=doc.notation or "",
+            subject=doc.subject,
+            signer=doc.signer_name or "",
+            body=texts[doc.id],
+            readers=tuple(readers[doc.id]),
+        )
+        for doc in docs
+    ]
 
 
-def indexed_document(doc: Document) -> IndexedDocument:
-    return IndexedDocument(
-        id=doc.id,
-        version=version_of(doc),
-        organisation_id=doc.organisation_id,
-        secrecy=doc.secrecy,
-        direction=doc.direction,
-        document_type=doc.document_type,
-        urgency=doc.urgency,
-        day=doc.issued_on or doc.received_on or doc.created_at.date(),
-        issuer=doc.issuer or "",
-        number=doc.number or "",
-        notation=doc.notation or "",
-        subject=doc.subject,
-        signer=doc.signer_name or "",
-        body=_text_of_document(doc),
-        readers=tuple(_readers(doc)),
-    )
+def documents_to_index(ids: list[int]) -> list[Document]:
+    """These documents with their files, of any organisation (the ones gone are not in the list)."""
+    found = sa.select(Document).where(Document.id.in_(ids)).options(selectinload(Document.files))
+    return list(db.session.scalars(found.execution_options(all_organisations=True)))
 
 
 # --- Searching --------------------------------------------------------------------------------------------------
@@ -307,8 +321,11 @@ class IndexCheck:
 def check_index() -> IndexCheck:
     indexed = {int(f["id"]): f.get("version") for f in search_index().searcher().all_stored_fields()}
     current: dict[int, str] = {}
-    for doc in db.session.scalars(sa.select(Document).execution_options(all_organisations=True)):
-        current[doc.id] = version_of(doc)
+    ids = all_document_ids()
+    for start in range(0, len(ids), 1000):
+        docs = documents_to_index(ids[start : start + 1000])
+        readers = _readers_of(docs)
+        current.update((doc.id, version_of(doc, readers[doc.id])) for doc in docs)
     return IndexCheck(
         missing=sorted(set(current) - set(indexed)),
         stale=sorted(i for i in set(current) & set(indexed) if current[i] != indexed[i]),
