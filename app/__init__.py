@@ -64,6 +64,8 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     register_error_handlers(app)
 
     from .api import api
+    from .archive.pages import archive_pages
+    from .archive.register_pages import register_exports
     from .auth.admin import admin
     from .auth.views import auth
     from .documents.views import documents
@@ -83,6 +85,8 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(task_pages)
     app.register_blueprint(dashboard_pages)
     app.register_blueprint(search_pages)
+    app.register_blueprint(archive_pages)
+    app.register_blueprint(register_exports)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 

@@ -41,6 +41,8 @@ def openapi():  # type: ignore[no-untyped-def]
     return jsonify(build_spec())
 
 
+from .archive import api as _archive_api  # noqa: E402,F401
+from .archive import register_api as _register_api  # noqa: E402,F401
 from .auth import api as _auth_api  # noqa: E402,F401 - routes register themselves on `api`
 from .documents import api as _documents_api  # noqa: E402,F401
 from .notify import api as _notify_api  # noqa: E402,F401

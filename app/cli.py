@@ -312,3 +312,7 @@ def register_cli(app: Flask) -> None:
         app.cli.add_command(group)
     app.cli.add_command(seed_demo)
     app.cli.add_command(worker)
+
+    from .archive.cli import archive_cli
+
+    app.cli.add_command(archive_cli)

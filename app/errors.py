@@ -72,6 +72,14 @@ class InvalidInput(DomainError):
         return body
 
 
+class InvalidParameter(InvalidInput):
+    """A query or path parameter that is missing or out of range (a year, a page): 400, naming each one."""
+
+    status = 400
+    code = "bad_request"
+    default_message = lazy_gettext("Some parameters are missing or invalid.")
+
+
 class InvalidState(DomainError):
     status = 409
     code = "conflict"

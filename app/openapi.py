@@ -153,6 +153,9 @@ def _components() -> dict[str, Any]:
     from .tasks.openapi import components as task_components
 
     schemas.update(task_components())
+    from .archive.openapi import components as archive_components
+
+    schemas.update(archive_components())
     return {
         "schemas": schemas,
         "securitySchemes": {
@@ -174,6 +177,8 @@ def _search_parameters() -> dict[str, Any]:
 
 
 def build_spec() -> dict[str, Any]:
+    from .archive.openapi import paths as archive_paths
+    from .archive.register_openapi import paths as register_paths
     from .tasks.openapi import paths as task_paths
 
     doc_id = _id("document_id")
@@ -294,6 +299,37 @@ def build_spec() -> dict[str, Any]:
                     "summary": "Metadata changes, newest first",
                     "parameters": [doc_id],
                     "responses": {"200": {"description": "OK"}, **_errors("401", "404")},
+                }
+            },
+            "/documents/{document_id}/view-history": {
+                "get": {
+                    "summary": "Who viewed, downloaded and printed the document, newest first: items of "
+                    "{at, action (viewed, downloaded, printed), user {id, name}, file, file_id, via (web, api)}",
+                    "parameters": [
+                        doc_id,
+                        {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                        },
+                    ],
+                    "responses": {
+                        "200": {"description": "items, total, page, per_page"},
+                        "400": {"description": "page or per_page out of bounds", **_json(_ref("Error"))},
+                        **_errors("401", "404"),
+                    },
+                }
+            },
+            "/documents/{document_id}/printed": {
+                "post": {
+                    "summary": "Record that the client printed the document (its main file, or file_id)",
+                    "parameters": [doc_id],
+                    "requestBody": {
+                        "required": False,
+                        **_json({"type": "object", "properties": {"file_id": {"type": "integer"}}}),
+                    },
+                    "responses": {"201": {"description": "The history entry"}, **_errors("401", "404", "422")},
                 }
             },
             "/documents/{document_id}/attachments": {
@@ -474,6 +510,8 @@ def build_spec() -> dict[str, Any]:
             },
             **_routing_paths(doc_id),
             **task_paths(),
+            **archive_paths(),
+            **register_paths(),
         },
     }
 

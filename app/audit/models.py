@@ -30,6 +30,8 @@ class AuditAction(enum.StrEnum):
     DOCUMENT_UPDATED = "document:updated"
     DOCUMENT_FILE_ADDED = "document:file:added"
     DOCUMENT_FILE_DOWNLOADED = "document:file:downloaded"
+    DOCUMENT_PRINTED = "document:printed"
+    REGISTER_EXPORTED = "register:exported"
     DOCUMENT_ACCESS_GRANTED = "document:access:granted"
     DOCUMENT_ACCESS_REVOKED = "document:access:revoked"
     DOCUMENT_SIGNED = "document:signed"
@@ -76,6 +78,14 @@ class AuditAction(enum.StrEnum):
     TASK_READ = "task:read"
     TASK_FILE_DOWNLOADED = "task:file:downloaded"
     TASK_RULES_SET = "task:rules:set"
+    RECORD_FILE_CREATED = "record_file:created"
+    RECORD_FILE_UPDATED = "record_file:updated"
+    RECORD_FILE_CLOSED = "record_file:closed"
+    RECORD_FILE_DOCUMENT_FILED = "record_file:document:filed"
+    RECORD_FILE_DOCUMENT_REMOVED = "record_file:document:removed"
+    RECORD_FILE_DOCUMENT_MOVED = "record_file:document:moved"
+    RECORD_FILE_TRANSFERRED = "record_file:transferred"
+    RECORD_FILE_EXPORTED = "record_file:exported"
 
 
 class AuditChainHead(db.Model):

@@ -13,7 +13,7 @@ from ..api import api
 from ..errors import InvalidInput
 from ..extensions import db
 from ..validation import parse
-from . import service
+from . import service, view_history
 from .models import Document, DocumentChange, DocumentFile
 from .schemas import DocumentPatch, DocumentQuery, IncomingInput
 from .uploads import Upload
@@ -130,7 +130,7 @@ def list_documents():  # type: ignore[no-untyped-def]
 
 @api.get("/documents/<int:document_id>")
 def get_document(document_id: int):  # type: ignore[no-untyped-def]
-    return jsonify(document_json(service.view_document(current_user, document_id)))
+    return jsonify(document_json(service.view_document(current_user, document_id, via="api")))
 
 
 @api.patch("/documents/<int:document_id>")
@@ -149,6 +149,45 @@ def patch_document(document_id: int):  # type: ignore[no-untyped-def]
 def document_history(document_id: int):  # type: ignore[no-untyped-def]
     changes = service.history(current_user, document_id)
     return jsonify({"items": [change_json(c) for c in changes], "total": len(changes)})
+
+
+def history_entry_json(entry: view_history.HistoryEntry) -> dict[str, Any]:
+    return {
+        "at": entry.at.isoformat(),
+        "action": str(entry.action),
+        "user": {"id": entry.user.id, "name": entry.user.name} if entry.user else None,
+        "file": entry.file_name,
+        "file_id": entry.file_id,
+        "via": entry.via,
+    }
+
+
+@api.get("/documents/<int:document_id>/view-history")
+def document_view_history(document_id: int):  # type: ignore[no-untyped-def]
+    """Who viewed, downloaded and printed the document, newest first (`page`, `per_page`)."""
+    query = view_history.parse_history_query(request.args.to_dict())
+    page = view_history.view_history(current_user, document_id, query.page, query.per_page)
+    return jsonify(
+        {
+            "items": [history_entry_json(e) for e in page.items],
+            "total": page.total,
+            "page": page.page,
+            "per_page": page.per_page,
+        }
+    )
+
+
+@api.post("/documents/<int:document_id>/printed")
+def document_printed(document_id: int):  # type: ignore[no-untyped-def]
+    """A client printed the document (its main file, or `file_id`): the print goes into its view history."""
+    data = request.get_json(silent=True) if request.get_data(cache=True).strip() else {}
+    if not isinstance(data, dict):
+        raise InvalidInput(message=gettext("Send a JSON object."))
+    file_id = data.get("file_id")
+    if file_id is not None and (not isinstance(file_id, int) or isinstance(file_id, bool)):
+        raise InvalidInput({"file_id": gettext("Must be a whole number.")})
+    entry = view_history.record_print(current_user, document_id, file_id, via=view_history.Via.API)
+    return jsonify(history_entry_json(entry)), 201
 
 
 @api.post("/documents/<int:document_id>/attachments")
@@ -172,7 +211,7 @@ def grant_access(document_id: int):  # type: ignore[no-untyped-def]
 
 @api.get("/documents/<int:document_id>/files/<int:file_id>")
 def download_file(document_id: int, file_id: int):  # type: ignore[no-untyped-def]
-    file, data = service.read_file(current_user, document_id, file_id)
+    file, data = service.read_file(current_user, document_id, file_id, via="api")
     return file_response(file, data, inline=False)
 
 

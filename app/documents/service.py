@@ -55,7 +55,7 @@ def fold(text: str | None) -> str:
     return re.sub(r"\s+", " ", text.casefold()).strip()
 
 
-def _duplicate_key(number: str | None, notation: str | None, issuer: str | None) -> str | None:
+def duplicate_key_of(number: str | None, notation: str | None, issuer: str | None) -> str | None:
     if not (number or notation):
         return None
     return "|".join([fold(number).lstrip("0"), fold(notation).replace(" ", ""), fold(issuer)])
@@ -67,7 +67,7 @@ def refresh_derived(doc: Document) -> None:
     doc.search_text = fold(" ".join(p for p in parts if p))
     doc.issuer_folded = fold(doc.issuer)[:300]
     if doc.direction == Direction.INCOMING:
-        doc.duplicate_key = _duplicate_key(doc.number, doc.notation, doc.issuer)
+        doc.duplicate_key = duplicate_key_of(doc.number, doc.notation, doc.issuer)
 
 
 # --- Registers -----------------------------------------------------------------------------------
@@ -153,10 +153,15 @@ def get_editable(user: User, document_id: int) -> Document:
     return doc
 
 
-def view_document(user: User, document_id: int) -> Document:
+def view_document(user: User, document_id: int, via: str | None = None) -> Document:
+    """A document the user may read; the view is recorded in its view history (`via`: "web" or "api")."""
     doc = get_document(user, document_id)
-    record(AuditAction.DOCUMENT_VIEWED, actor=user, obj=("document", doc.id))
+    record(AuditAction.DOCUMENT_VIEWED, actor=user, obj=("document", doc.id), **_via(via))
     return doc
+
+
+def _via(via: str | None) -> dict[str, str]:
+    return {"via": via} if via else {}
 
 
 # --- Creating -------------------------------------------------------------------------------------
@@ -253,7 +258,7 @@ def _add_files(doc: Document, actor: User, stored: list[StoredFile]) -> list[Doc
     return rows
 
 
-def _add_document(doc: Document, actor: User, stored: list[StoredFile], **audit: Any) -> None:
+def add_document(doc: Document, actor: User, stored: list[StoredFile], **audit: Any) -> None:
     """Write a new document with its files; who created a secret one may read it; record the creation."""
     with db.session.no_autoflush:
         refresh_derived(doc)
@@ -328,7 +333,7 @@ def register_incoming(
     _check_incoming_dates(data)
     pages = _prepare_files(main, attachments)
     stored = _put_files(main, attachments)
-    key = _duplicate_key(data.number, data.notation, data.issuer)
+    key = duplicate_key_of(data.number, data.notation, data.issuer)
     existing = find_duplicate(actor.organisation_id, key)
     if existing is not None and not data.confirm_duplicate:
         raise DuplicateDocument(existing)
@@ -362,7 +367,7 @@ def _register(actor: User, data: IncomingInput, stored: list[StoredFile], pages:
             organisation=actor.organisation,
             created_by=actor,
         )
-    _add_document(doc, actor, stored, register_number=number, year=year, **audit)
+    add_document(doc, actor, stored, register_number=number, year=year, **audit)
     return doc
 
 
@@ -389,7 +394,7 @@ def create_draft(
             page_count=data.page_count or pages,
             created_by=actor,
         )
-    _add_document(doc, actor, stored)
+    add_document(doc, actor, stored)
     return doc
 
 
@@ -413,8 +418,8 @@ def add_attachment(actor: User, document_id: int, upload: Upload) -> DocumentFil
 # --- Reading files --------------------------------------------------------------------------------
 
 
-def read_file(actor: User, document_id: int, file_id: int) -> tuple[DocumentFile, bytes]:
-    """A file's bytes, verified against their hash; the download is recorded."""
+def read_file(actor: User, document_id: int, file_id: int, via: str | None = None) -> tuple[DocumentFile, bytes]:
+    """A file's bytes, verified against their hash; the download is recorded in the document's view history."""
     doc = get_document(actor, document_id)
     file = db.session.get(DocumentFile, file_id)
     if file is None or file.document_id != doc.id:
@@ -426,6 +431,7 @@ def read_file(actor: User, document_id: int, file_id: int) -> tuple[DocumentFile
         obj=("document", doc.id),
         file_id=file.id,
         sha256=file.blob_sha256,
+        **_via(via),
     )
     return file, data
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import sqlalchemy as sa
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -12,8 +14,9 @@ from ..clock import local_today
 from ..errors import InvalidInput, InvalidState
 from ..extensions import db
 from ..validation import parse
-from . import service
+from . import service, view_history
 from .api import file_response, uploads_from_request
+from .models import Document
 from .schemas import DocumentPatch, DocumentQuery, IncomingInput, blanks_to_none, drop_blanks
 from .uploads import Upload, stash_uploads, unstash_uploads
 from .vocabulary import Direction
@@ -117,7 +120,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @documents.get("/documents/<int:document_id>")
 def detail(document_id: int):  # type: ignore[no-untyped-def]
-    doc = service.view_document(current_user, document_id)
+    doc = service.view_document(current_user, document_id, via="web")
     changes = service.history(current_user, doc.id)
     grants = service.grants(current_user, doc.id) if doc.is_secret else []
     colleagues = []
@@ -165,8 +168,33 @@ def edit(document_id: int):  # type: ignore[no-untyped-def]
 
 @documents.get("/documents/<int:document_id>/files/<int:file_id>")
 def download(document_id: int, file_id: int):  # type: ignore[no-untyped-def]
-    file, data = service.read_file(current_user, document_id, file_id)
+    file, data = service.read_file(current_user, document_id, file_id, via="web")
     return file_response(file, data, inline=request.args.get("inline") == "1")
+
+
+@documents.get("/documents/<int:document_id>/print")
+def print_document(document_id: int):  # type: ignore[no-untyped-def]
+    """The main file's PDF inline, for the browser's viewer to print; the print is recorded in the view history."""
+    file, data = view_history.print_main_file(current_user, document_id, via=view_history.Via.WEB)
+    return file_response(file, data, inline=True)
+
+
+def view_history_panel(doc: Document) -> view_history.HistoryPage:
+    """The page of the view history the detail page shows (`history_page` in its query string, else the first)."""
+    try:
+        query = view_history.parse_history_query({"page": request.args.get("history_page", "")})
+    except InvalidInput:
+        query = view_history.HistoryQuery()
+    return view_history.view_history(current_user, doc.id, query.page, query.per_page)
+
+
+@documents.app_context_processor
+def _view_history_helpers() -> dict[str, Any]:
+    return {
+        "view_history_panel": view_history_panel,
+        "history_action_label": lambda action: view_history.ACTION_LABELS.get(action, action),
+        "history_via_label": lambda via: view_history.VIA_LABELS.get(via, via or ""),
+    }
 
 
 @documents.post("/documents/<int:document_id>/attachments")
