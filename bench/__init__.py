@@ -11,5 +11,6 @@ BENCHMARKS: dict[str, str] = {
     "intake": "bench.intake",
     "signing": "bench.signing",
     "routing": "bench.routing",
+    "search": "bench.search",
     "tasks": "bench.tasks",
 }
