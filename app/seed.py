@@ -7,7 +7,7 @@ data, and nothing in the code assumes its depth or its levels.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
@@ -153,6 +153,7 @@ def seed_demo_data() -> bool:
     _signing_setup(by_code, users)
     _sample_documents(by_code, users)
     _sample_tasks(users)
+    _sample_record_files(users)
     return True
 
 
@@ -406,3 +407,69 @@ def _sample_tasks(users: dict) -> None:
                 completed_at=done if outcome in ("on_time", "late") else None,
             )
         )
+
+
+def _sample_record_files(users: dict) -> None:
+    """The province archivist's records files: one open this year, one of 2014 whose retention has run out (the
+    review list), one of last year due at the agency's archive within the month (the transfer list)."""
+    from .archive import service as archive
+    from .archive.schemas import CloseInput, FileDocumentInput, RecordFileInput
+    from .documents.models import Document
+
+    archivist = users["luutru"]
+    today = local_today()
+    current = archive.create_record_file(
+        archivist,
+        RecordFileInput(
+            year=today.year,
+            code="01.VP",
+            title=f"Hồ sơ theo dõi thực hiện kế hoạch phát triển thương mại điện tử năm {today.year}",
+            retention_years=20,
+            keeper_id=archivist.id,
+            opened_on=min(date(today.year, 1, 5), today),
+        ),
+    )
+    # The decision 1520/QĐ-UBND was received by the Department of Industry and Trade, not by the province: the
+    # province's file holds the department's report it registered instead.
+    report = db.session.scalar(
+        sa.select(Document.id).where(
+            Document.organisation_id == archivist.organisation_id,
+            Document.number == "215",
+            Document.notation == "SCT-QLTM",
+        )
+    )
+    archive.file_document(archivist, current.id, FileDocumentInput(document_id=report))
+
+    expired = archive.create_record_file(
+        archivist,
+        RecordFileInput(
+            year=2014,
+            code="05.VP",
+            title="Hồ sơ hội nghị tổng kết công tác năm 2014 của Ủy ban nhân dân tỉnh",
+            retention_years=10,
+            keeper_id=archivist.id,
+            opened_on=date(2014, 12, 1),
+        ),
+    )
+    # Closed in 2014 with 10 years of retention: it ran out on 1 January 2025.
+    archive.close_record_file(archivist, expired.id, CloseInput(closed_on=date(2014, 12, 31)))
+
+    last_year = today.year - 1
+    due = today + timedelta(days=20)
+    try:
+        closed_on = due.replace(year=due.year - 1)
+    except ValueError:  # 29 February
+        closed_on = due.replace(year=due.year - 1, day=28)
+    soon = archive.create_record_file(
+        archivist,
+        RecordFileInput(
+            year=last_year,
+            code="03.VP",
+            title=f"Hồ sơ tổ chức Hội nghị xúc tiến đầu tư tỉnh {PROVINCE} năm {last_year}",
+            retention_years=10,
+            keeper_id=archivist.id,
+            opened_on=date(last_year, 1, 1),
+        ),
+    )
+    # Due at the agency's archive a year after it was closed: in 20 days.
+    archive.close_record_file(archivist, soon.id, CloseInput(closed_on=closed_on))

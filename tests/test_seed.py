@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from flask import Flask
 
@@ -49,3 +51,38 @@ def test_the_demo_decision_on_commendation_is_found_with_or_without_diacritics(a
         found = clerk.get("/api/v1/search", query_string={"q": q}).get_json()
         assert found["items"], q
         assert found["items"][0]["notation"] == "QĐ-UBND" and found["items"][0]["number"] == "1520", q
+
+
+def test_the_demo_archivist_has_a_file_to_review_and_one_to_transfer_seeded_once(app_factory) -> None:  # type: ignore[no-untyped-def]
+    from app.archive.models import RecordFile
+    from app.clock import local_today
+    from app.extensions import db
+    from app.seed import seed_demo_data
+
+    app: Flask = app_factory(DEMO_PASSWORD="demo")
+    with app.app_context():
+        seed_demo_data()
+        db.session.commit()
+        seed_demo_data()
+        db.session.commit()
+        codes = db.session.scalars(sa.select(RecordFile.code).order_by(RecordFile.code)).all()
+    assert codes == ["01.VP", "03.VP", "05.VP"]
+
+    today = local_today()
+    archivist = ApiClient.login(app, "luutru", "demo")
+    listed = archivist.get("/api/v1/archive/files", query_string={"year": today.year}).get_json()
+    assert [(f["code"], f["status"], f["document_count"]) for f in listed["items"]] == [("01.VP", "open", 1)]
+    opened = archivist.get(listed["items"][0]["url"]).get_json()
+    assert opened["keeper"]["username"] == "luutru" and opened["retention_years"] == 20
+    assert opened["documents"][0]["document"]["notation"] == "SCT-QLTM"
+
+    review = archivist.get("/api/v1/archive/review").get_json()
+    assert [(f["year"], f["code"], f["expires_on"]) for f in review["items"]] == [(2014, "05.VP", "2025-01-01")]
+
+    transfers = archivist.get("/api/v1/archive/transfers").get_json()
+    due = {f["code"]: f for f in transfers["items"]}
+    assert due["03.VP"]["year"] == today.year - 1 and due["03.VP"]["overdue"] is False
+    assert 0 < (date.fromisoformat(due["03.VP"]["transfer_due_on"]) - today).days <= transfers["notice_days"]
+    # Another organisation's archivist sees none of them.
+    other = ApiClient.login(app, "luutru.sct", "demo")
+    assert other.get("/api/v1/archive/review").get_json()["total"] == 0
