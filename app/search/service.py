@@ -246,9 +246,8 @@ def snippet(text: str, terms: list[list[str]], width: int = 220) -> str:
     return prefix + "".join(out).replace("\n", " ").strip() + suffix
 
 
-def _facets(searcher: Searcher, whole: wq.Query) -> dict[str, dict[str, int]]:
-    """How many of all the matches fall under each value of each facet."""
-    matched = list(searcher.docs_for_query(whole))
+def _facets(searcher: Searcher, matched: list[int]) -> dict[str, dict[str, int]]:
+    """How many of all the matches (their document numbers) fall under each value of each facet."""
     columns = search_index().columns(searcher, tuple(_FACET_FIELDS.values()))
     found = {}
     for name, field_name in _FACET_FIELDS.items():
@@ -283,19 +282,21 @@ def search(actor: User, data: SearchInput) -> SearchResult:
     if data.sort in ("date", "date_desc", "date_asc"):
         sortedby, reverse = "day", data.sort != "date_asc"
     whole = wq.And([matcher, *filters])
-    results = searcher.search_page(
-        whole, data.page or 1, pagelen=data.per_page or 20, sortedby=sortedby, reverse=reverse
-    )
-    ids = [int(hit["id"]) for hit in results]
-    scores = {int(hit["id"]): float(hit.score or 0.0) for hit in results}
+    page, per_page = data.page or 1, data.per_page or 20
+    # The best `page * per_page` (Whoosh skips the blocks that cannot make it), not a `search_page`: that counts
+    # every match once more for its total, which the facets' pass over the matches gives already.
+    results = searcher.search(whole, limit=page * per_page, sortedby=sortedby, reverse=reverse)
+    hits = results[(page - 1) * per_page : page * per_page]
+    matched = list(searcher.docs_for_query(whole))
+    ids = [int(hit["id"]) for hit in hits]
+    scores = {int(hit["id"]): float(hit.score or 0.0) for hit in hits}
     # The database has the last word: an entry not yet re-indexed after a grant was withdrawn is not shown.
     docs = {d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_(ids), readable_by(actor)))}
     terms = _terms(tree)
     shown = [docs[i] for i in ids if i in docs]  # a document gone since, or no longer the user's, is left out
     bodies = _texts_of(shown)
     items = [Hit(d, scores[d.id], snippet(d.subject + "\n" + bodies[d.id], terms)) for d in shown]
-    grouped = _facets(searcher, whole)
-    return SearchResult(items=items, total=results.total, facets=grouped)
+    return SearchResult(items=items, total=len(matched), facets=_facets(searcher, matched))
 
 
 # --- Maintenance --------------------------------------------------------------------------------------------------
