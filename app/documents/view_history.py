@@ -176,15 +176,19 @@ def _printed(actor: User, document_id: int, file: DocumentFile, via: Via) -> His
     return HistoryEntry(at, HistoryAction.PRINTED, HistoryUser(actor.id, actor.full_name), file.id, file.filename, via)
 
 
-def print_main_file(actor: User, document_id: int, via: Via = Via.WEB) -> tuple[DocumentFile, bytes]:
+def print_main_file(
+    actor: User, document_id: int, via: Via = Via.WEB, record: bool = True
+) -> tuple[DocumentFile, bytes]:
     """The current main file of a document to print, its bytes verified against their hash; the print is recorded
-    in the document's view history. A document without a main file has nothing to print (NotFound)."""
+    in the document's view history (unless `record` is false: a HEAD request prints nothing). A document without
+    a main file has nothing to print (NotFound)."""
     doc = get_document(actor, document_id)
     main = doc.main_file
     if main is None:
         raise NotFound(gettext("This document has no file to print."))
     data = read_blob(main.blob_sha256)
-    _printed(actor, doc.id, main, via)
+    if record:
+        _printed(actor, doc.id, main, via)
     return main, data
 
 

@@ -175,7 +175,9 @@ def download(document_id: int, file_id: int):  # type: ignore[no-untyped-def]
 @documents.get("/documents/<int:document_id>/print")
 def print_document(document_id: int):  # type: ignore[no-untyped-def]
     """The main file's PDF inline, for the browser's viewer to print; the print is recorded in the view history."""
-    file, data = view_history.print_main_file(current_user, document_id, via=view_history.Via.WEB)
+    file, data = view_history.print_main_file(
+        current_user, document_id, via=view_history.Via.WEB, record=request.method != "HEAD"
+    )
     return file_response(file, data, inline=True)
 
 

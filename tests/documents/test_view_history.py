@@ -38,6 +38,7 @@ def test_a_download_and_a_print_appear_in_the_history_with_the_user_and_the_time
     assert api("archivist_a").get(main["url"]).status_code == 200
     client = app.test_client()
     web_login(client, "specialist_a")
+    assert client.head(f"/documents/{doc['id']}/print").status_code == 200  # asks, prints nothing: not recorded
     printed = client.get(f"/documents/{doc['id']}/print")
     assert printed.status_code == 200
     assert printed.mimetype == "application/pdf"
