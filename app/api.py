@@ -2,13 +2,31 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from flask import Blueprint, current_app, jsonify
+from typing import Any
 
+import sqlalchemy as sa
+from flask import Blueprint, current_app, jsonify, request
+from flask_babel import gettext
+
+from .errors import InvalidInput, TooLarge
 from .extensions import db
 from .security import public
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+def json_object(max_bytes: int, too_large: str | None = None) -> dict[str, Any]:
+    """The request's JSON object; an empty body is an empty object; a body over `max_bytes` is refused unread
+    (413, `too_large` or a message naming the limit), also one sent without its length."""
+    if request.content_length is not None and request.content_length > max_bytes:
+        raise TooLarge(too_large or gettext("The request is larger than %(kb)s KB.", kb=max_bytes // 1024))
+    request.max_content_length = max_bytes
+    if not request.get_data(cache=True).strip():
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise InvalidInput(message=gettext("Send a JSON object."))
+    return data
 
 
 @api.get("/health")

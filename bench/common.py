@@ -441,3 +441,22 @@ if __name__ == "__main__":
     else:
         print("usage: python -m bench.common prepare  < spec.json", file=sys.stderr)
         sys.exit(2)
+
+
+PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432")
+
+
+@contextmanager
+def own_database(prefix: str) -> Iterator[str]:
+    """A fresh database on the PostgreSQL server (PG_URL, trust auth), dropped on the way out (also after a
+    failure); its URL."""
+    import psycopg
+
+    name = f"{prefix}_{secrets.token_hex(4)}"
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"{PG_URL}/{name}"
+    finally:
+        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -53,7 +53,6 @@ import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -66,6 +65,7 @@ from bench.common import (
     bearer_token,
     gunicorn,
     object_store,
+    own_database,
     percentile,
     prepare_app,
     run_and_report,
@@ -76,7 +76,6 @@ TARGET = 2.0  # the endpoint's median at most twice bare Whoosh's
 LATENCY_TARGET_MS = 100.0  # every kind's p95 through HTTP
 MIN_REQUESTS = 150  # timed requests per kind, at least
 KINDS = ("word", "phrase", "field", "notation", "faceted")
-PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432")
 BATCH = 2_000
 CHUNK = 5_000  # documents read at a time for the bare writer
 SEGMENT = 10_000  # documents per segment, as the app's rebuild writes them (`reindex(segment_size=)`)
@@ -94,21 +93,6 @@ def _load() -> str:
 
 
 # --- The database --------------------------------------------------------------------------------------------
-
-
-@contextmanager
-def own_database() -> Iterator[str]:
-    """A fresh database on the PostgreSQL server, dropped on the way out (also after a failure)."""
-    import psycopg
-
-    name = f"bench_search_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_URL}/{name}"
-    finally:
-        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass
@@ -645,7 +629,7 @@ def _run(count: int, runs: int, seed: int, profile_kind: str | None, floor_docs:
     with (
         tempfile.TemporaryDirectory(prefix="bench-search-") as tmp,
         object_store(Path(tmp)) as store,
-        own_database() as url,
+        own_database("bench_search") as url,
     ):
         workdir = Path(tmp)
         env = app_environment(workdir, store, store.new_bucket_name("bench-search"))

@@ -26,15 +26,13 @@ Target: the dashboard's median at most 2x its bare statement.
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import secrets
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -47,6 +45,7 @@ from bench.common import (
     bearer_token,
     gunicorn,
     object_store,
+    own_database,
     percentile,
     prepare_app,
     run_and_report,
@@ -54,7 +53,6 @@ from bench.common import (
 
 NAME = "tasks"
 TARGET = 2.0
-PG_URL = os.environ.get("PG_URL", "postgresql://postgres@127.0.0.1:5432")
 UNITS, PEOPLE, PER_UNIT = 50, 1_000, 20
 BATCH = 5_000
 ORG = {"code": "000.00.00.T01", "name": "Ủy ban nhân dân tỉnh Đo Hiệu Năng", "abbreviation": "UBND"}
@@ -65,21 +63,6 @@ OPEN_STATES = ["new", "in_progress", "extension_requested", "reopened"]
 
 
 # --- The database ----------------------------------------------------------------------------------------
-
-
-@contextmanager
-def own_database() -> Iterator[str]:
-    """A fresh database on the PostgreSQL server, dropped on the way out (also after a failure)."""
-    import psycopg
-
-    name = f"bench_tasks_{secrets.token_hex(4)}"
-    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield f"{PG_URL}/{name}"
-    finally:
-        with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @dataclass(frozen=True)
@@ -348,7 +331,7 @@ def _run(count: int, runs: int) -> list[Result]:
     with (
         tempfile.TemporaryDirectory(prefix="bench-tasks-") as tmp,
         object_store(Path(tmp)) as store,
-        own_database() as url,
+        own_database("bench_tasks") as url,
     ):
         workdir = Path(tmp)
         env = app_environment(workdir, store, store.new_bucket_name("bench-tasks"))

@@ -5,12 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, jsonify, request, send_file, url_for
-from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api
+from ..api import api, json_object
 from ..auth.models import User
-from ..errors import InvalidInput, TooLarge
 from ..extensions import db
 from ..validation import parse
 from . import packages, retention, service
@@ -32,17 +30,7 @@ MAX_JSON_BYTES = 128 * 1024
 
 
 def _body() -> dict[str, Any]:
-    """The request's JSON object; an empty body is an empty object; anything far too large is refused unread."""
-    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        raise TooLarge(gettext("The request is larger than %(kb)s KB.", kb=MAX_JSON_BYTES // 1024))
-    request.max_content_length = MAX_JSON_BYTES
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        return {}
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput(message=gettext("Send a JSON object."))
-    return data
+    return json_object(MAX_JSON_BYTES)
 
 
 def _day(value: Any) -> str | None:

@@ -11,11 +11,11 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api
+from ..api import api, json_object
 from ..auth.models import Unit, User
 from ..documents.api import bytes_response
 from ..documents.uploads import Upload
-from ..errors import InvalidInput, NotFound, TooLarge
+from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, people, service
@@ -42,16 +42,8 @@ def _body() -> dict[str, Any]:
     """The request's fields: a form (with files) or a JSON object; an empty body is an empty object."""
     if request.mimetype == "multipart/form-data":
         return request.form.to_dict()
-    if request.content_length is not None and request.content_length > MAX_JSON_BYTES:
-        raise TooLarge(gettext("The request is larger than %(kb)s KB: a note holds at most 10,000 characters.", kb=256))
-    request.max_content_length = MAX_JSON_BYTES  # also for a body sent without its length
-    raw = request.get_data(cache=True)
-    if not raw.strip():
-        return {}
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise InvalidInput(message=gettext("Send a JSON object."))
-    return data
+    too_large = gettext("The request is larger than %(kb)s KB: a note holds at most 10,000 characters.", kb=256)
+    return json_object(MAX_JSON_BYTES, too_large)
 
 
 def _when(value: datetime | None) -> str | None:
