@@ -43,22 +43,26 @@ import argparse
 import cProfile
 import hashlib
 import io
+import json
 import math
 import os
 import pstats
 import secrets
+import shutil
 import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from bench.common import (
+    PG_URL,
     BenchmarkFailed,
     Result,
     app_environment,
@@ -620,52 +624,114 @@ def _table(indexing: dict[str, float], measured: dict[str, Measured]) -> str:
     return "\n".join(lines)
 
 
-def _run(count: int, runs: int, seed: int, profile_kind: str | None, floor_docs: int) -> list[Result]:
+@dataclass
+class Workspace:
+    """Where a run's database and index live: made by the run (and dropped after it), or kept in a folder by
+    `--keep` and reused by the next run with the same documents."""
+
+    url: str
+    index_dir: Path
+    password: str
+    filled: Filled | None = None  # known once filled (read back from a kept folder)
+    indexing: dict[str, float] | None = None  # the indexing figures (read back from a kept folder)
+    state: dict[str, Any] | None = None  # what a kept folder records, once filled and indexed
+    state_file: Path | None = None
+
+    def save(self) -> None:
+        """Record a kept folder's database and figures, once filled and indexed, for the next run."""
+        if self.state_file is not None and self.filled is not None and self.indexing is not None:
+            state = {**(self.state or {}), "password": self.password, "indexing": self.indexing}
+            self.state_file.write_text(json.dumps({**state, "filled": asdict(self.filled)}))
+
+
+@contextmanager
+def workspace(keep: Path | None, count: int, seed: int, tmp: Path) -> Iterator[Workspace]:
+    """A fresh database dropped on the way out, or with `keep` the database named after the documents' count and
+    seed, with its index and what the run measured while making them in `keep`/state.json."""
+    if keep is None:
+        with own_database("bench_search") as url:
+            yield Workspace(url, tmp / "search", "bench-" + secrets.token_hex(8))
+        return
+    keep.mkdir(parents=True, exist_ok=True)
+    state_file = keep / "state.json"
+    name = f"bench_search_kept_{count}_{seed}"
+    state = json.loads(state_file.read_text()) if state_file.is_file() else None
+    if state is not None and state.get("count") == count and state.get("seed") == seed:
+        filled = Filled(**state["filled"])
+        yield Workspace(f"{PG_URL}/{name}", keep / "index", state["password"], filled, state["indexing"])
+        return
+    import psycopg
+
+    with psycopg.connect(f"{PG_URL}/postgres", autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
+    shutil.rmtree(keep / "index", ignore_errors=True)
+    state_file.unlink(missing_ok=True)
+    password = "bench-" + secrets.token_hex(8)
+    yield Workspace(
+        f"{PG_URL}/{name}", keep / "index", password, state={"count": count, "seed": seed}, state_file=state_file
+    )
+
+
+def _index_both(app: Any, url: str, app_dir: Path, bare_dir: Path, count: int, floor_docs: int) -> dict[str, float]:
+    print(f"indexing with the app's reindex() ... ({_load()})", flush=True)
+    app_seconds = app_indexing(app, count)
+    print(f"indexing with one bare Whoosh writer ... ({_load()})", flush=True)
+    bare_seconds, bare_count = bare_indexing(url, bare_dir, floor_docs)
+    indexing = {
+        "app_seconds": app_seconds,
+        "app_rate": count / app_seconds,
+        "app_mb": size_mb(app_dir),
+        "app_segments": segments(app_dir),
+        "bare_seconds": bare_seconds,
+        "bare_rate": bare_count / bare_seconds,
+        "bare_mb": size_mb(bare_dir) * count / bare_count,
+        "bare_segments": segments(bare_dir),
+    }
+    print(
+        f"  app {indexing['app_rate']:.0f} docs/s, {indexing['app_mb']:.0f} MB; bare {indexing['bare_rate']:.0f} "
+        f"docs/s, {indexing['bare_mb']:.0f} MB",
+        flush=True,
+    )
+    return indexing
+
+
+def _run(
+    count: int, runs: int, seed: int, profile_kind: str | None, floor_docs: int, keep: Path | None
+) -> list[Result]:
     import requests
 
     print(f"search: {count:,} documents; {_load()}", flush=True)
-    password = "bench-" + secrets.token_hex(8)
     results: list[Result] = []
     with (
         tempfile.TemporaryDirectory(prefix="bench-search-") as tmp,
         object_store(Path(tmp)) as store,
-        own_database("bench_search") as url,
+        workspace(keep, count, seed, Path(tmp)) as space,
     ):
         workdir = Path(tmp)
         env = app_environment(workdir, store, store.new_bucket_name("bench-search"))
-        env["DATABASE_URL"] = url
-        print(f"migrating {url.rsplit('/', 1)[-1]} and filling it with {count:,} documents (not timed) ...", flush=True)
-        prepare_app(
-            env,
-            organisation=ORG,
-            user={"username": CLERK, "full_name": "Trần Thị Thu Hà", "roles": ["clerk"], "password": password},
-        )
-        started = time.perf_counter()
-        filled = fill(url, count, seed)
-        print(f"  filled in {time.perf_counter() - started:.0f}s: {len(filled.hidden)} secret documents", flush=True)
+        env["DATABASE_URL"] = space.url
+        env["SEARCH_INDEX_DIR"] = str(space.index_dir)
+        app_dir = space.index_dir
+        if space.filled is None or space.indexing is None:
+            print(f"migrating {space.url.rsplit('/', 1)[-1]} and filling it with {count:,} documents (not timed) ...")
+            prepare_app(
+                env,
+                organisation=ORG,
+                user={"username": CLERK, "full_name": "Trần Thị Thu Hà", "roles": ["clerk"]}
+                | {"password": space.password},
+            )
+            started = time.perf_counter()
+            space.filled = fill(space.url, count, seed)
+            print(f"  filled in {time.perf_counter() - started:.0f}s: {len(space.filled.hidden)} secret documents")
+            app = in_process_app(space.url, env)
+            space.indexing = _index_both(app, space.url, app_dir, workdir / "bare-index", count, floor_docs)
+            space.save()
+        else:
+            print(f"reusing the database and index kept in {keep} (indexing figures of the run that made them)")
+            app = in_process_app(space.url, env)
+        filled, indexing = space.filled, space.indexing
         queries = cases(count, seed)
-
-        print(f"indexing with the app's reindex() ... ({_load()})", flush=True)
-        app = in_process_app(url, env)
-        app_dir, bare_dir = Path(env["SEARCH_INDEX_DIR"]), workdir / "bare-index"
-        app_seconds = app_indexing(app, count)
-        print(f"indexing with one bare Whoosh writer ... ({_load()})", flush=True)
-        bare_seconds, bare_count = bare_indexing(url, bare_dir, floor_docs)
-        indexing = {
-            "app_seconds": app_seconds,
-            "app_rate": count / app_seconds,
-            "app_mb": size_mb(app_dir),
-            "app_segments": segments(app_dir),
-            "bare_seconds": bare_seconds,
-            "bare_rate": bare_count / bare_seconds,
-            "bare_mb": size_mb(bare_dir) * count / bare_count,
-            "bare_segments": segments(bare_dir),
-        }
-        print(
-            f"  app {indexing['app_rate']:.0f} docs/s, {indexing['app_mb']:.0f} MB; bare {indexing['bare_rate']:.0f} "
-            f"docs/s, {indexing['bare_mb']:.0f} MB",
-            flush=True,
-        )
         results += [
             Result.against_floor(
                 "indexing", "documents_per_second", indexing["app_rate"], indexing["bare_rate"], None, "docs/s"
@@ -678,7 +744,7 @@ def _run(count: int, runs: int, seed: int, profile_kind: str | None, floor_docs:
         try:
             with gunicorn(env, workdir, workers=1, threads=2) as base:
                 session = requests.Session()
-                token = bearer_token(base, CLERK, password)
+                token = bearer_token(base, CLERK, space.password)
                 session.headers["Authorization"] = "Bearer " + token
                 for kind in KINDS:
                     chosen = queries[kind]
@@ -746,9 +812,17 @@ def main(argv: list[str]) -> int:
         choices=[*KINDS, "slowest"],
         help="then profile a kind's queries in this process (the slowest kind's when no kind is named)",
     )
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="keep the database and the index (in DIR) for the next run with the same --docs and --seed, which "
+        "reuses them and skips filling and indexing",
+    )
     args = parser.parse_args(argv)
     count, floor_docs = max(args.docs, 1_000), min(max(args.floor_docs, 1_000), max(args.docs, 1_000))
-    return run_and_report(NAME, lambda: _run(count, max(args.runs, 1), args.seed, args.profile, floor_docs))
+    runs = max(args.runs, 1)
+    return run_and_report(NAME, lambda: _run(count, runs, args.seed, args.profile, floor_docs, args.keep))
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from whoosh.index import Index, LockError
 from whoosh.searching import Searcher
 from whoosh.writing import IndexWriter
 
+from .engine import PostingsCache, SegmentArrays, Snapshot
 from .schema import SCHEMA_VERSION, make_schema
 
 INDEX_NAME = "documents"
@@ -37,7 +38,9 @@ class SearchIndex:
         self._index: Index | None = None
         self._searcher: Searcher | None = None
         self.started_empty = False  # this process made the index anew: documents may be missing from it
-        self._columns: tuple[object, dict[str, list[object]]] | None = None
+        self._segments: dict[str, SegmentArrays] = {}  # what was read from each segment, by segment id
+        self._postings = PostingsCache()
+        self._snapshot: Snapshot | None = None
 
     def _open(self) -> Index:
         if self._index is None:
@@ -97,14 +100,18 @@ class SearchIndex:
         with self.writing(optimize=True):
             pass
 
-    def columns(self, searcher: Searcher, fields: tuple[str, ...]) -> dict[str, list[object]]:
-        """Each field's value for every document number of this searcher's commit, read once per commit: the
-        facets are counted from them in C (`Counter(map(...))`) instead of Whoosh's per-document grouping."""
+    def snapshot(self) -> Snapshot:
+        """The latest commit as arrays, for a search (made once per commit; what was read from the segments it
+        shares with the previous commit is kept)."""
+        searcher = self.searcher()
         with self._lock:
-            reader = searcher.reader()
-            if self._columns is None or self._columns[0] is not reader:
-                self._columns = (reader, {name: list(reader.column_reader(name)) for name in fields})
-            return self._columns[1]
+            if self._snapshot is None or self._snapshot.searcher is not searcher:
+                self._snapshot = Snapshot(searcher, self._segments, self._postings)
+                current = {segment_id for segment_id, _, _ in self._snapshot.leaves}
+                for gone in set(self._segments) - current:
+                    del self._segments[gone]
+                self._postings.forget_segments(current)
+            return self._snapshot
 
     def clear(self) -> None:
         """Start again with an empty index (reindex from scratch)."""
@@ -112,6 +119,7 @@ class SearchIndex:
             if self._searcher is not None:
                 self._searcher.close()
                 self._searcher = None
+            self._snapshot = None
             self.directory.mkdir(parents=True, exist_ok=True)
             self._index = windex.create_in(str(self.directory), make_schema(), indexname=INDEX_NAME)
             (self.directory / VERSION_FILE).write_text(f"{SCHEMA_VERSION}\n")

@@ -12,7 +12,6 @@ import html
 import json
 import logging
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Annotated, Literal
@@ -22,7 +21,6 @@ from flask_babel import gettext
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import selectinload
 from whoosh import query as wq
-from whoosh.searching import Searcher
 
 from ..auth.models import User
 from ..documents.models import Document, DocumentGrant
@@ -246,16 +244,6 @@ def snippet(text: str, terms: list[list[str]], width: int = 220) -> str:
     return prefix + "".join(out).replace("\n", " ").strip() + suffix
 
 
-def _facets(searcher: Searcher, matched: list[int]) -> dict[str, dict[str, int]]:
-    """How many of all the matches (their document numbers) fall under each value of each facet."""
-    columns = search_index().columns(searcher, tuple(_FACET_FIELDS.values()))
-    found = {}
-    for name, field_name in _FACET_FIELDS.items():
-        counts = Counter(map(columns[field_name].__getitem__, matched))
-        found[name] = {str(k): v for k, v in counts.most_common() if k not in (None, "", 0)}
-    return found
-
-
 def search(actor: User, data: SearchInput) -> SearchResult:
     """The documents the user may open that match, best first (or by date), with a snippet each and the
     facets of all the matches."""
@@ -274,29 +262,24 @@ def search(actor: User, data: SearchInput) -> SearchResult:
         matcher = wq.Every()
     elif isinstance(matcher, wq.Not):
         matcher = wq.And([wq.Every(), matcher])
-    searcher = search_index().searcher()
-    sortedby = None
-    reverse = False
     if data.date_from and data.date_to and data.date_from > data.date_to:
         raise InvalidInput({"date_to": gettext("The end of the period comes before its start.")})
-    if data.sort in ("date", "date_desc", "date_asc"):
-        sortedby, reverse = "day", data.sort != "date_asc"
-    whole = wq.And([matcher, *filters])
     page, per_page = data.page or 1, data.per_page or 20
-    # The best `page * per_page` (Whoosh skips the blocks that cannot make it), not a `search_page`: that counts
-    # every match once more for its total, which the facets' pass over the matches gives already.
-    results = searcher.search(whole, limit=page * per_page, sortedby=sortedby, reverse=reverse)
-    hits = results[(page - 1) * per_page : page * per_page]
-    matched = list(searcher.docs_for_query(whole))
-    ids = [int(hit["id"]) for hit in hits]
-    scores = {int(hit["id"]): float(hit.score or 0.0) for hit in hits}
+    snapshot = search_index().snapshot()
+    found = snapshot.matching(matcher, filters)
+    by_day = data.sort in ("date", "date_desc", "date_asc")
+    best = snapshot.best(found, page * per_page, by_day=by_day, reverse=data.sort != "date_asc")
+    docnums = best[(page - 1) * per_page :]
+    ids = snapshot.stored_ids(docnums)
+    scores = {i: float(found.scores[d]) for i, d in zip(ids, docnums, strict=True)}
     # The database has the last word: an entry not yet re-indexed after a grant was withdrawn is not shown.
     docs = {d.id: d for d in db.session.scalars(sa.select(Document).where(Document.id.in_(ids), readable_by(actor)))}
     terms = _terms(tree)
     shown = [docs[i] for i in ids if i in docs]  # a document gone since, or no longer the user's, is left out
     bodies = _texts_of(shown)
     items = [Hit(d, scores[d.id], snippet(d.subject + "\n" + bodies[d.id], terms)) for d in shown]
-    return SearchResult(items=items, total=len(matched), facets=_facets(searcher, matched))
+    total = int(found.matched.sum())
+    return SearchResult(items=items, total=total, facets=snapshot.facets(found.matched, _FACET_FIELDS))
 
 
 # --- Maintenance --------------------------------------------------------------------------------------------------
