@@ -41,8 +41,8 @@ class Unsupported(Exception):
 class Postings:
     """One term's postings in one segment: document numbers (within the segment) and weights."""
 
-    docs: np.ndarray  # int64
-    weights: np.ndarray  # float64
+    docs: np.ndarray  # int32
+    weights: np.ndarray  # float32: what the codec stores (a score is computed in float64 from it, as Whoosh's)
 
     @property
     def nbytes(self) -> int:
@@ -53,7 +53,7 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes) -> Postin
     """A term's postings in one segment, deleted documents included, read a block at a time (the codec's own
     block layout); an empty one when the segment does not have the term."""
     if (fieldname, btext) not in reader:
-        return Postings(np.empty(0, np.int64), np.empty(0, np.float64))
+        return Postings(np.empty(0, np.int32), np.empty(0, np.float32))
     matcher = reader.postings(fieldname, btext)
     if isinstance(matcher, FilterMatcher):
         # A segment with deletions wraps its postings to leave the deleted out: read them all (a snapshot's
@@ -85,8 +85,8 @@ def read_postings(reader: SegmentReader, fieldname: str, btext: bytes) -> Postin
         docs.append(np.asarray(found_ids, dtype=np.int64))
         weights.append(np.asarray(found_weights, dtype=np.float64))
     if not docs:
-        return Postings(np.empty(0, np.int64), np.empty(0, np.float64))
-    return Postings(np.concatenate(docs), np.concatenate(weights))
+        return Postings(np.empty(0, np.int32), np.empty(0, np.float32))
+    return Postings(np.concatenate(docs).astype(np.int32), np.concatenate(weights).astype(np.float32))
 
 
 class SegmentArrays:
@@ -203,8 +203,8 @@ class Snapshot:
         for segment_id, arrays, offset in self.leaves:
             found = self.postings_cache.get(segment_id, arrays.reader, fieldname, btext)
             if len(found.docs):
-                docs.append(found.docs + offset)
-                weights.append(found.weights)
+                docs.append(found.docs.astype(np.int64) + offset)
+                weights.append(found.weights.astype(np.float64))
         if not docs:
             return np.empty(0, np.int64), np.empty(0, np.float64)
         return np.concatenate(docs), np.concatenate(weights)

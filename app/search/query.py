@@ -2,8 +2,9 @@
 
 A word matches its folded form in the subject, body, issuer and signer; typed with diacritics, it also
 matches its exact form, which scores higher. A phrase is its folded syllable pairs, all of them; typed
-with diacritics, its exact words add to the score. A notation as typed ("123/QĐ-UBND") matches the whole
-notation, far above its parts. A prefix matches folded words that start with it.
+with diacritics, its exact words add to the score. No query needs word positions (the index keeps none).
+A notation as typed ("123/QĐ-UBND") matches the whole notation, far above its parts. A prefix matches folded
+words that start with it.
 """
 
 from __future__ import annotations
@@ -42,17 +43,20 @@ def _word(term: str, fields: tuple[str, ...], prefix: bool = False) -> wq.Query:
 
 
 def _phrase(terms: list[str], fields: tuple[str, ...]) -> wq.Query:
-    """Consecutive words: their pairs (all of them) where the pairs are indexed; else a positional phrase."""
+    """Consecutive words: their folded pairs, all of them; typed with diacritics, its exact words add to the
+    score. The subject, issuer and signer have pairs of their own; the body's are those of the three texts
+    together, so a phrase in the body alone also asks for each of its words in the body."""
     if len(terms) == 1:
         return _word(terms[0], fields)
-    if fields == TEXT_FIELDS:
-        folded = [fold_word(t) for t in terms]
+    folded = [fold_word(t) for t in terms]
+    if fields in (TEXT_FIELDS, ("body",)):
         must = _all_of([wq.Term("pairs_f", p) for p in pairs(folded)])
-        if terms == folded:
-            return must
-        exact = [wq.Term(field, t) for t in terms if t != fold_word(t) for field in fields]
-        return wq.AndMaybe(must, _one_of(exact)) if exact else must
-    return _one_of([wq.Phrase(f"{field}_f", [fold_word(t) for t in terms]) for field in fields])
+        if fields == ("body",):
+            must = _all_of([must, *(wq.Term("body_f", w) for w in dict.fromkeys(folded))])
+    else:
+        must = _one_of([_all_of([wq.Term(f"{field}_pairs_f", p) for p in pairs(folded)]) for field in fields])
+    exact = [wq.Term(field, t) for t in terms if t != fold_word(t) for field in fields if field != "signer"]
+    return wq.AndMaybe(must, _one_of(exact)) if exact else must
 
 
 def _notation(text: str) -> wq.Query:

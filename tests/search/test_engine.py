@@ -99,6 +99,9 @@ QUERIES = [
     "123/QĐ-UBND",
     "so:45",
     "nguoiky:quyết",
+    'trichyeu:"khen thưởng"',
+    'noidung:"an toàn thực phẩm"',
+    'nguoiky:"văn an"',
     "Nguyễn",
     "không có từ này",
 ]
@@ -205,3 +208,33 @@ def test_an_empty_index(tmp_path):
         found = snapshot.matching(_compile("quyết định"), [wq.Term("org", "1")])
         assert snapshot.best(found, 20) == [] and int(found.matched.sum()) == 0
         assert snapshot.facets(found.matched, FACETS) == {name: {} for name in FACETS}
+
+
+def test_a_phrase_in_one_field(tmp_path):
+    """A phrase asked in the subject, issuer or signer is found in that field only, its words next to each other;
+    in the body, next to each other in the texts and each in the body."""
+    ix = windex.create_in(str(tmp_path), make_schema(), indexname="documents")
+    rng = random.Random(1)
+    texts = {
+        1: ("Quyết định khen thưởng tập thể", "Báo cáo tình hình", "Sở Công Thương"),
+        2: ("Khen các cá nhân được thưởng", "Quyết định khen thưởng năm 2024", "Công ty Thương mại Sở tại"),
+        3: ("Kế hoạch", "khen và thưởng", "Sở Tài chính"),
+    }
+    with ix.writer() as writer:
+        for n, (subject, body, issuer) in texts.items():
+            base = _document(rng, n)
+            fields = IndexedDocument(**{**base.__dict__, "subject": subject, "body": body, "issuer": issuer}).fields()
+            writer.add_document(**fields)
+    with ix.searcher() as searcher:
+        snapshot = Snapshot(searcher, {}, PostingsCache())
+
+        def found(text: str) -> list[int]:
+            matched = snapshot.matching(_compile(text), []).matched
+            return sorted(int(i) for i in snapshot.stored_ids(np.flatnonzero(matched).tolist()))
+
+        assert found('trichyeu:"khen thưởng"') == [1]
+        assert found('noidung:"khen thưởng"') == [2]
+        assert found('"khen thưởng"') == [1, 2]
+        assert found('coquan:"sở công thương"') == [1]
+        assert found('coquan:"cong thuong"') == [1]
+        assert found("coquan:thuong coquan:so") == [1, 2]
