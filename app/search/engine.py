@@ -258,8 +258,9 @@ class Snapshot:
         if not scored:
             return found
         if field.scorable:
-            idf = self.searcher.idf(query.fieldname, query.text)
-            average = self.searcher.avg_field_length(query.fieldname) or 1
+            with self._lock:  # the term's statistics are read from the index's files
+                idf = self.searcher.idf(query.fieldname, query.text)
+                average = self.searcher.avg_field_length(query.fieldname) or 1
             b, k1 = self.weighting.B, self.weighting.K1
             lengths = self.lengths(query.fieldname)[docs]
             score = idf * ((weights * (k1 + 1)) / (weights + k1 * ((1 - b) + b * lengths / average)))
@@ -269,8 +270,8 @@ class Snapshot:
         return found
 
     def _prefix(self, query: wq.Prefix, scored: bool) -> Evaluated:
-        reader = self.searcher.reader()
-        words = reader.expand_prefix(query.fieldname, query.text)
+        with self._lock:
+            words = list(self.searcher.reader().expand_prefix(query.fieldname, query.text))
         terms = [wq.Term(query.fieldname, word, boost=query.boost) for word in words]
         if not terms:
             return self._empty()

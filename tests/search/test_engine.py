@@ -238,3 +238,17 @@ def test_a_phrase_in_one_field(tmp_path):
         assert found('coquan:"sở công thương"') == [1]
         assert found('coquan:"cong thuong"') == [1]
         assert found("coquan:thuong coquan:so") == [1, 2]
+
+
+def test_filters_do_not_change_scores(searcher):
+    """A filter only removes matches: each remaining match keeps the query's own score (Whoosh's AndMaybe inside
+    an And loses its optional part's score when the And skips it to a document; ours does not)."""
+    snapshot = Snapshot(searcher, {}, PostingsCache())
+    query = _compile('"khen thưởng"')
+    alone = snapshot.matching(query, [])
+    filtered = snapshot.matching(query, [wq.Term("org", "1"), wq.Term("direction", "incoming")])
+    kept = np.flatnonzero(filtered.matched)
+    assert 0 < len(kept) < int(alone.matched.sum())
+    assert np.array_equal(filtered.scores[kept], alone.scores[kept])
+    theirs = {hit.docnum: hit.score for hit in searcher.search(query, limit=None)}
+    assert all(filtered.scores[d] == pytest.approx(theirs[d]) for d in kept)
