@@ -3,9 +3,6 @@ clerk writes in it (Vietnamese headers and values as well as the codes)."""
 
 from __future__ import annotations
 
-import csv
-import io
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,9 +10,8 @@ from typing import Any
 from flask import current_app
 from flask_babel import force_locale, gettext
 
-from ..documents.service import fold
 from ..documents.vocabulary import DOCUMENT_TYPES, LABELS, Direction, Secrecy, Urgency
-from ..errors import DomainError
+from ..tables import Columns, Row, Table, Wording, header_key, read_table
 
 # Each field of a row and the headers a clerk may give its column, compared folded (case, diacritics and
 # punctuation ignored): the English names, and what a Vietnamese register's columns are called.
@@ -47,137 +43,35 @@ COLUMNS: dict[str, tuple[str, ...]] = {
 # Columns a spreadsheet carries that say nothing about the document (the row's ordinal).
 IGNORED_COLUMNS = ("stt", "tt", "số tt", "số thứ tự")
 REQUIRED_COLUMNS = ("direction", "document_type", "subject", "file")
-_DELIMITERS = (",", ";", "\t")
 
 
-def _header_key(text: str) -> str:
-    """A header as compared: folded, punctuation as spaces ("Số, ký hiệu" -> "so ky hieu")."""
-    return " ".join(re.sub(r"[_\-/,.:;()]+", " ", fold(text)).split())
+MANIFEST_COLUMNS = Columns(COLUMNS, REQUIRED_COLUMNS, IGNORED_COLUMNS)
 
-
-_HEADERS: dict[str, str] = {}
-for _field, _names in COLUMNS.items():
-    for _name in _names:
-        assert _HEADERS.setdefault(_header_key(_name), _field) == _field, f"header {_name} names two fields"
-_IGNORED = {_header_key(name) for name in IGNORED_COLUMNS}
-
-
-class InvalidManifest(DomainError):
-    """The manifest as a whole cannot be read: nothing is imported from it."""
-
-    status = 422
-    code = "invalid_manifest"
-
-
-# --- Reading the manifest --------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ManifestRow:
-    # The row's number as a spreadsheet shows it (the header is 1; a cell of several lines is still one row).
-    line: int
-    cells: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Manifest:
-    path: Path
-    delimiter: str
-    headers: tuple[str, ...]  # as written
-    fields: tuple[str | None, ...]  # the field of each column; None for a column that is not read
-    rows: tuple[ManifestRow, ...]
-
-    @property
-    def folder(self) -> Path:
-        return self.path.resolve().parent
-
-    @property
-    def unknown_columns(self) -> list[str]:
-        """Columns neither read nor known to be ignorable: most likely a misspelt header."""
-        return [
-            header
-            for header, name in zip(self.headers, self.fields, strict=True)
-            if name is None and _header_key(header) not in _IGNORED and header.strip()
-        ]
-
-    def header_of(self, name: str) -> str:
-        """How the manifest names a field's column (its English name when it has no such column)."""
-        for header, column_field in zip(self.headers, self.fields, strict=True):
-            if column_field == name:
-                return header.strip()
-        return name
-
-    def values(self, row: ManifestRow) -> dict[str, str]:
-        """The row's text per field, stripped; a missing cell is empty."""
-        found: dict[str, str] = {}
-        for index, name in enumerate(self.fields):
-            if name is not None:
-                found[name] = row.cells[index].strip() if index < len(row.cells) else ""
-        return found
+# A manifest is a table (app/tables.py) of these columns; its rows are past documents.
+Manifest = Table
+ManifestRow = Row
 
 
 def read_manifest(path: Path) -> Manifest:
     """Read a manifest: UTF-8 with or without a byte-order mark, comma-, semicolon- or tab-separated (told by the
     header row, which is required), one document per row. Rows left entirely empty are skipped."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InvalidManifest(gettext("There is no manifest at %(path)s.", path=str(path))) from None
-    except OSError as err:
-        raise InvalidManifest(
-            gettext("The manifest %(path)s cannot be read (%(why)s).", path=str(path), why=err.strerror)
-        ) from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        raise InvalidManifest(
-            gettext(
-                'The manifest is not UTF-8 text (line %(line)s): save it as "CSV UTF-8" and try again.',
-                line=raw[: err.start].count(b"\n") + 1,
-            )
-        ) from None
-    first_line = text.split("\n", 1)[0]
-    delimiter = max(_DELIMITERS, key=lambda d: (_known_count(first_line, d), first_line.count(d)))
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    try:
-        headers = tuple(next(reader, []))
-        rows = [
-            ManifestRow(number, tuple(cells))
-            for number, cells in enumerate(reader, start=2)
-            if any(cell.strip() for cell in cells)
-        ]
-    except csv.Error as err:
-        raise InvalidManifest(
-            gettext("Line %(line)s of the manifest is not valid CSV (%(why)s).", line=reader.line_num, why=str(err))
-        ) from None
-    fields = tuple(_HEADERS.get(_header_key(header)) for header in headers)
-    if not any(fields):
-        raise InvalidManifest(
-            gettext(
-                "The manifest's first line must name its columns (%(columns)s); none of its names is known.",
-                columns=", ".join(COLUMNS),
-            )
-        )
-    named = [name for name in fields if name]
-    twice = sorted({name for name in named if named.count(name) > 1})
-    if twice:
-        raise InvalidManifest(gettext("Two columns of the manifest give %(fields)s.", fields=", ".join(twice)))
-    missing = [name for name in REQUIRED_COLUMNS if name not in named]
-    if missing:
-        raise InvalidManifest(gettext("The manifest has no column for %(fields)s.", fields=", ".join(missing)))
-    return Manifest(path, delimiter, headers, fields, tuple(rows))
-
-
-def _known_count(line: str, delimiter: str) -> int:
-    headers = next(csv.reader([line], delimiter=delimiter), [])
-    return sum(1 for header in headers if _header_key(header) in _HEADERS)
+    wording = Wording(
+        missing=gettext("There is no manifest at %(path)s."),
+        unreadable=gettext("The manifest %(path)s cannot be read (%(why)s)."),
+        not_utf8=gettext('The manifest is not UTF-8 text (line %(line)s): save it as "CSV UTF-8" and try again.'),
+        bad_csv=gettext("Line %(line)s of the manifest is not valid CSV (%(why)s)."),
+        no_header=gettext("The manifest's first line must name its columns (%(columns)s); none of its names is known."),
+        twice=gettext("Two columns of the manifest give %(fields)s."),
+        no_column=gettext("The manifest has no column for %(fields)s."),
+    )
+    return read_table(path, MANIFEST_COLUMNS, wording)
 
 
 # --- Values as a clerk writes them ------------------------------------------------------------------------
 
 
 def _value_key(text: str) -> str:
-    key = _header_key(text)
+    key = header_key(text)
     return key.removeprefix("van ban ").removeprefix("vb ")
 
 
