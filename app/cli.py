@@ -314,5 +314,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(worker)
 
     from .archive.cli import archive_cli
+    from .onestop.cli import onestop_cli
 
     app.cli.add_command(archive_cli)
+    app.cli.add_command(onestop_cli)

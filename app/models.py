@@ -6,6 +6,7 @@ from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F
 from .calendar.models import CalendarDay, OfficeHours  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
 from .notify.models import Notification  # noqa: F401
+from .onestop.models import Procedure, ProcedurePaper, ProcedureStep  # noqa: F401
 from .outbox import OutboxItem  # noqa: F401
 from .routing.models import (  # noqa: F401
     Arrival,

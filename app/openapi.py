@@ -154,8 +154,10 @@ def _components() -> dict[str, Any]:
 
     schemas.update(task_components())
     from .archive.openapi import components as archive_components
+    from .onestop.openapi import components as onestop_components
 
     schemas.update(archive_components())
+    schemas.update(onestop_components())
     return {
         "schemas": schemas,
         "securitySchemes": {
@@ -179,6 +181,7 @@ def _search_parameters() -> dict[str, Any]:
 def build_spec() -> dict[str, Any]:
     from .archive.openapi import paths as archive_paths
     from .archive.register_openapi import paths as register_paths
+    from .onestop.openapi import paths as onestop_paths
     from .tasks.openapi import paths as task_paths
 
     doc_id = _id("document_id")
@@ -512,6 +515,7 @@ def build_spec() -> dict[str, Any]:
             **task_paths(),
             **archive_paths(),
             **register_paths(),
+            **onestop_paths(),
         },
     }
 

@@ -81,6 +81,7 @@ DEMO_PEOPLE = (
     ("chuyenvien", "Trần Văn Minh", "Chuyên viên", (Role.SPECIALIST,)),
     ("lanhdao", "Lê Hoàng Nam", None, (Role.LEADER,)),
     ("luutru", "Phạm Thu Hà", "Lưu trữ viên", (Role.ARCHIVIST,)),
+    ("motcua", "Đỗ Thị Hồng", "Cán bộ một cửa", (Role.ONESTOP,)),
     ("admin", "Quản trị hệ thống", "Quản trị viên", (Role.ADMIN,)),
 )
 
@@ -154,7 +155,19 @@ def seed_demo_data() -> bool:
     _sample_documents(by_code, users)
     _sample_tasks(users)
     _sample_record_files(users)
+    _procedures_catalogue()
     return True
+
+
+def _procedures_catalogue() -> None:
+    """About twenty procedures of the province's catalogue, resolved by the demo's departments and communes."""
+    from pathlib import Path
+
+    from .onestop.catalogue import import_catalogue
+
+    report = import_catalogue(Path(__file__).parent / "onestop" / "data" / "demo_procedures.json")
+    if report.rejected:
+        raise RuntimeError(f"the demo procedures do not fit the demo province: {report.rejected}")
 
 
 def _signing_setup(by_code: dict[str, Organisation], users: dict) -> None:

@@ -86,3 +86,27 @@ def test_the_demo_archivist_has_a_file_to_review_and_one_to_transfer_seeded_once
     # Another organisation's archivist sees none of them.
     other = ApiClient.login(app, "luutru.sct", "demo")
     assert other.get("/api/v1/archive/review").get_json()["total"] == 0
+
+
+def test_the_demo_catalogue_has_twenty_procedures_and_a_one_stop_officer_in_each_organisation(app_factory) -> None:  # type: ignore[no-untyped-def]
+    from app.seed import DEMO_ORGS, seed_demo_data
+
+    app: Flask = app_factory(DEMO_PASSWORD="demo")
+    with app.app_context():
+        seed_demo_data()
+        from app.extensions import db
+
+        db.session.commit()
+    officer = ApiClient.login(app, "motcua.ptt", "demo")
+    catalogue = officer.get("/api/v1/onestop/procedures", query_string={"per_page": 100}).get_json()
+    assert catalogue["total"] == 20
+    resolvers = {p["organisation"]["code"] for p in catalogue["items"]}
+    assert resolvers == {org.code for org in DEMO_ORGS}  # every demo organisation resolves some
+    for procedure in catalogue["items"]:
+        assert sum(step["days"] for step in procedure["steps"]) == procedure["statutory_days"]
+        assert procedure["papers"] and procedure["channels"]
+    birth = officer.get("/api/v1/onestop/procedures/1.001193.000.00.00.H57").get_json()
+    assert birth["name"] == "Đăng ký khai sinh" and birth["statutory_days"] == 1
+    for org in DEMO_ORGS:
+        me = ApiClient.login(app, "motcua" + org.suffix, "demo").get("/api/v1/me").get_json()
+        assert me["roles"] == ["onestop"]

@@ -86,6 +86,7 @@ class AuditAction(enum.StrEnum):
     RECORD_FILE_DOCUMENT_MOVED = "record_file:document:moved"
     RECORD_FILE_TRANSFERRED = "record_file:transferred"
     RECORD_FILE_EXPORTED = "record_file:exported"
+    PROCEDURE_SAVED = "onestop:procedure:saved"
 
 
 class AuditChainHead(db.Model):

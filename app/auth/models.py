@@ -19,6 +19,7 @@ class Role(enum.StrEnum):
     SPECIALIST = "specialist"
     LEADER = "leader"
     ARCHIVIST = "archivist"
+    ONESTOP = "onestop"  # cán bộ một cửa: receives citizens' dossiers at the one-stop desk
     ADMIN = "admin"
 
 
@@ -27,6 +28,7 @@ ROLE_LABELS = {
     Role.SPECIALIST: _l("Specialist"),
     Role.LEADER: _l("Leader"),
     Role.ARCHIVIST: _l("Archivist"),
+    Role.ONESTOP: _l("One-stop officer"),
     Role.ADMIN: _l("Administrator"),
 }
 
@@ -121,7 +123,9 @@ class UserRole(db.Model):
     user: Mapped[User] = relationship(back_populates="role_rows")
 
     __table_args__ = (
-        sa.CheckConstraint("role IN ('clerk', 'specialist', 'leader', 'archivist', 'admin')", name="known_role"),
+        sa.CheckConstraint(
+            "role IN ('clerk', 'specialist', 'leader', 'archivist', 'onestop', 'admin')", name="known_role"
+        ),
     )
 
 
