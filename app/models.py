@@ -6,7 +6,15 @@ from .auth.models import ApiToken, Organisation, Unit, User, UserRole  # noqa: F
 from .calendar.models import CalendarDay, OfficeHours  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
 from .notify.models import Notification  # noqa: F401
-from .onestop.models import Procedure, ProcedurePaper, ProcedureStep  # noqa: F401
+from .onestop.models import (  # noqa: F401
+    Dossier,
+    DossierEvent,
+    DossierPaper,
+    Procedure,
+    ProcedurePaper,
+    ProcedureStep,
+    ReceiptCounter,
+)
 from .outbox import OutboxItem  # noqa: F401
 from .routing.models import (  # noqa: F401
     Arrival,

@@ -99,7 +99,7 @@ def _message(error: dict[str, Any]) -> str:
         return gettext("Required.")
     if kind in {"string_too_long", "too_long"}:
         return gettext("At most %(n)s characters.", n=ctx.get("max_length"))
-    if kind in {"string_too_short"}:
+    if kind == "string_too_short" or (kind == "too_short" and ctx.get("min_length") == 1):
         return gettext("Required.")
     if kind.startswith("date") or kind == "date_type":
         return gettext("Not a date: use YYYY-MM-DD or DD/MM/YYYY.")

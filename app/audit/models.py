@@ -87,6 +87,7 @@ class AuditAction(enum.StrEnum):
     RECORD_FILE_TRANSFERRED = "record_file:transferred"
     RECORD_FILE_EXPORTED = "record_file:exported"
     PROCEDURE_SAVED = "onestop:procedure:saved"
+    DOSSIER_RECEIVED = "onestop:dossier:received"
 
 
 class AuditChainHead(db.Model):

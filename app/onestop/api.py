@@ -1,8 +1,11 @@
-"""The procedures catalogue over JSON: /api/v1/onestop/procedures (read by every signed-in user, written by the
-admin)."""
+"""The one-stop desk over JSON: /api/v1/onestop/procedures (the catalogue: read by every signed-in user, written
+by the admin) and /api/v1/onestop/dossiers (received by one-stop officers)."""
 
 from __future__ import annotations
 
+import json
+import re
+from datetime import datetime
 from typing import Any
 
 from flask import jsonify, request, url_for
@@ -10,12 +13,14 @@ from flask_babel import gettext
 from flask_login import current_user
 
 from ..api import api, json_object
+from ..clock import to_local
+from ..documents.uploads import Upload
 from ..errors import InvalidInput
 from ..extensions import db
 from ..validation import parse
-from . import procedures
-from .models import Procedure
-from .schemas import ProcedureQuery
+from . import intake, procedures
+from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
+from .schemas import IntakeInput, ProcedureQuery
 
 # A procedure with its papers and steps fits in well under a megabyte.
 MAX_JSON_BYTES = 1024 * 1024
@@ -90,3 +95,113 @@ def put_procedure(code: str):  # type: ignore[no-untyped-def]
     if made:
         response.headers["Location"] = url_for("api.get_procedure", code=procedure.code)
     return response
+
+
+# --- Dossiers ---------------------------------------------------------------------------------------------------
+
+SCAN_FIELD = re.compile(r"^paper_(\d{1,2})$")
+
+
+def _moment(value: datetime | None) -> str | None:
+    local = to_local(value)
+    return local.isoformat() if local is not None else None
+
+
+def _scan(p: DossierPaper) -> dict[str, Any] | None:
+    if p.blob_sha256 is None:
+        return None
+    return {"sha256": p.blob_sha256, "size": p.size, "content_type": p.content_type, "filename": p.filename}
+
+
+def dossier_json(d: Dossier) -> dict[str, Any]:
+    """A dossier as the staff see it (the public lookup shows far less: see lookup.py)."""
+    status = DossierStatus(d.status)
+    return {
+        "id": d.id,
+        "code": d.code,
+        "secret": d.secret,
+        "procedure": {"code": d.procedure.code, "name": d.procedure.name},
+        "resolving_organisation_id": d.resolving_organisation_id,
+        "status": d.status,
+        "status_label": str(STATUS_LABELS[status]),
+        "portal_status": d.portal_status,
+        "portal_status_name": PORTAL_STATUS_NAMES[d.portal_status],
+        "channel": d.channel,
+        "fee": {"mode": d.fee_mode, "amount": d.fee_amount, "paid_at": _moment(d.fee_paid_at)},
+        "applicant": {
+            "name": d.applicant_name,
+            "id_number": d.applicant_id_number,
+            "phone": d.applicant_phone,
+            "email": d.applicant_email,
+            "address": d.applicant_address,
+        },
+        "papers": [
+            {
+                "name": p.name,
+                "form": p.form,
+                "copies": p.copies,
+                "scan": _scan(p),
+            }
+            for p in d.papers
+        ],
+        "statutory_days": float(d.statutory_days),
+        "steps": d.steps,
+        "reason": {"code": d.reason_code, "text": d.reason_text} if d.reason_code else None,
+        "received_at": _moment(d.received_at),
+        "counting_from": _moment(d.counting_from),
+        "appointment_at": _moment(d.appointment_at),
+        "calendar_version": d.calendar_version,
+        "received_by": {"id": d.received_by.id, "full_name": d.received_by.full_name},
+        "events": [
+            {
+                "at": _moment(e.at),
+                "from": e.from_status,
+                "to": e.to_status,
+                "actor_id": e.actor_id,
+                "note": e.note,
+                "public_message": e.public_message,
+            }
+            for e in d.events
+        ],
+        "url": url_for("api.get_dossier", code=d.code),
+    }
+
+
+def _intake_request() -> tuple[dict[str, Any], dict[int, Upload]]:
+    """The intake's fields (JSON, or the `dossier` field of a multipart form) and its scans (`paper_<n>`: the scan
+    of the n-th paper received)."""
+    if request.mimetype != "multipart/form-data":
+        return json_object(MAX_JSON_BYTES), {}
+    try:
+        fields = json.loads(request.form.get("dossier") or "{}")
+    except json.JSONDecodeError:
+        fields = None
+    if not isinstance(fields, dict):
+        raise InvalidInput({"dossier": gettext("Send the dossier's fields as a JSON object in `dossier`.")})
+    scans: dict[int, Upload] = {}
+    for name, upload in request.files.items(multi=True):
+        found = SCAN_FIELD.match(name)
+        if found is None:
+            raise InvalidInput({name: gettext("Unknown file field: send each scan as paper_<n>.")})
+        if int(found[1]) in scans:
+            raise InvalidInput({name: gettext("One scan per paper.")})
+        scans[int(found[1])] = Upload(upload.filename or "", upload.read())
+    return fields, scans
+
+
+@api.post("/onestop/dossiers")
+def receive_dossier():  # type: ignore[no-untyped-def]
+    """Receive a dossier at the caller's desk (or record it as to be completed, or refused)."""
+    fields, scans = _intake_request()
+    dossier = intake.receive_dossier(current_user, parse(IntakeInput, fields), scans)
+    body = dossier_json(dossier)
+    db.session.commit()
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.get_dossier", code=dossier.code)
+    return response
+
+
+@api.get("/onestop/dossiers/<code>")
+def get_dossier(code: str):  # type: ignore[no-untyped-def]
+    return jsonify(dossier_json(intake.get_dossier(current_user, code)))

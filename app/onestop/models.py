@@ -1,23 +1,29 @@
-"""The catalogue of administrative procedures (thủ tục hành chính) the one-stop desks receive dossiers for.
+"""The one-stop desk's tables: the catalogue of administrative procedures (thủ tục hành chính), and the citizens'
+and businesses' dossiers (hồ sơ thủ tục hành chính) received for them, with their papers and timeline.
 
 A procedure is published for the whole province: its code in the national database's shape
 (`1.002835.000.00.00.H56`), its name and field (lĩnh vực), the organisation that resolves it, how it may be filed,
 the statutory time in working days, its fees, the papers a dossier holds (thành phần hồ sơ) and the internal steps
 that resolve it, whose working days add up to the statutory time.
+
+A dossier belongs to the organisation whose desk received it (the procedure's resolving organisation may be
+another). It keeps what it was received with: the statutory time and steps, the calendar version its appointment
+was computed with, the papers (scans in the object store, by content hash).
 """
 
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..auth.models import Organisation, Unit
+from ..auth.models import Organisation, Unit, User
 from ..extensions import db, utcnow
+from ..scoping import OrgScoped
 
 
 class Channel(enum.StrEnum):
@@ -115,3 +121,172 @@ class ProcedureStep(db.Model):
     unit: Mapped[Unit | None] = relationship()
 
     __table_args__ = (sa.CheckConstraint("days > 0", name="positive_days"),)
+
+
+class DossierStatus(enum.StrEnum):
+    RECEIVED = "received"  # tiếp nhận: the receipt and appointment slip was given
+    INCOMPLETE = "incomplete"  # at the desk, asked to complete the papers first (form 02): not received
+    REFUSED = "refused"  # at the desk, refused (form 03), with a reason: not received
+    TRANSFERRED = "transferred"  # sent to the handling unit
+    IN_PROCESS = "in_process"  # a named official handles it
+    AWAITING_APPROVAL = "awaiting_approval"  # waiting for the leader's approval
+    SUPPLEMENT_REQUESTED = "supplement_requested"  # more papers asked of the applicant: the clock stops
+    SUSPENDED = "suspended"  # dừng xử lý
+    WITHDRAWN = "withdrawn"  # the applicant withdrew it
+    RESULT_READY = "result_ready"  # the result waits at the desk
+    RETURNED = "returned"  # the result was handed back
+
+
+# The national public service portal's dossier statuses (1–10), kept in this one table.
+PORTAL_STATUS: dict[DossierStatus, int] = {
+    DossierStatus.RECEIVED: 2,  # được tiếp nhận
+    DossierStatus.INCOMPLETE: 5,  # yêu cầu bổ sung giấy tờ
+    DossierStatus.REFUSED: 3,  # không được tiếp nhận
+    DossierStatus.TRANSFERRED: 4,  # đang xử lý
+    DossierStatus.IN_PROCESS: 4,
+    DossierStatus.AWAITING_APPROVAL: 4,
+    DossierStatus.SUPPLEMENT_REQUESTED: 5,
+    DossierStatus.SUSPENDED: 8,  # dừng xử lý
+    DossierStatus.WITHDRAWN: 7,  # công dân yêu cầu rút hồ sơ
+    DossierStatus.RESULT_READY: 9,  # đã xử lý xong
+    DossierStatus.RETURNED: 10,  # đã trả kết quả
+}
+PORTAL_STATUS_NAMES = {
+    1: "Mới đăng ký",
+    2: "Được tiếp nhận",
+    3: "Không được tiếp nhận",
+    4: "Đang xử lý",
+    5: "Yêu cầu bổ sung giấy tờ",
+    6: "Yêu cầu thực hiện nghĩa vụ tài chính",
+    7: "Công dân yêu cầu rút hồ sơ",
+    8: "Dừng xử lý",
+    9: "Đã xử lý xong",
+    10: "Đã trả kết quả",
+}
+
+STATUS_LABELS = {
+    DossierStatus.RECEIVED: _l("Received"),
+    DossierStatus.INCOMPLETE: _l("Papers to complete"),
+    DossierStatus.REFUSED: _l("Refused"),
+    DossierStatus.TRANSFERRED: _l("Transferred"),
+    DossierStatus.IN_PROCESS: _l("In process"),
+    DossierStatus.AWAITING_APPROVAL: _l("Awaiting approval"),
+    DossierStatus.SUPPLEMENT_REQUESTED: _l("Supplement requested"),
+    DossierStatus.SUSPENDED: _l("Suspended"),
+    DossierStatus.WITHDRAWN: _l("Withdrawn"),
+    DossierStatus.RESULT_READY: _l("Result ready"),
+    DossierStatus.RETURNED: _l("Returned"),
+}
+
+
+class FeeMode(enum.StrEnum):
+    PAID = "paid"  # paid at the desk
+    ON_RESULT = "on_result"  # paid when the result is handed back
+    ONLINE = "online"  # paid online
+    EXEMPT = "exempt"  # miễn, giảm
+    NONE = "none"  # the procedure has no fee
+
+
+class ReceiptCounter(db.Model):
+    """The last receipt sequence an organisation's desk gave on a day (taken with one atomic UPDATE)."""
+
+    __tablename__ = "receipt_counters"
+
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), primary_key=True)
+    day: Mapped[date] = mapped_column(primary_key=True)
+    last: Mapped[int] = mapped_column(default=0)
+
+
+class Dossier(OrgScoped, db.Model):
+    __tablename__ = "dossiers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(sa.String(48), unique=True)  # the receipt code, with its check character
+    secret: Mapped[str] = mapped_column(sa.String(12))  # printed on the slip; with the code it opens the lookup
+    procedure_id: Mapped[int] = mapped_column(sa.ForeignKey("procedures.id"), index=True)
+    resolving_organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisations.id"), index=True)
+    statutory_days: Mapped[Decimal] = mapped_column(sa.Numeric(5, 1))  # as the procedure had it when received
+    steps: Mapped[list[dict]] = mapped_column(sa.JSON)  # the procedure's steps when received: name, unit, days
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    fee_mode: Mapped[str] = mapped_column(sa.String(10))
+    fee_amount: Mapped[int] = mapped_column(default=0)  # VND
+    fee_paid_at: Mapped[datetime | None]
+    applicant_name: Mapped[str] = mapped_column(sa.String(200))
+    applicant_id_number: Mapped[str | None] = mapped_column(sa.String(20))
+    applicant_phone: Mapped[str | None] = mapped_column(sa.String(20))
+    applicant_email: Mapped[str | None] = mapped_column(sa.String(254))
+    applicant_address: Mapped[str | None] = mapped_column(sa.String(500))
+    status: Mapped[str] = mapped_column(sa.String(24), index=True)
+    reason_code: Mapped[str | None] = mapped_column(sa.String(20))  # why papers were asked for or it was refused
+    reason_text: Mapped[str | None] = mapped_column(sa.Text)
+    received_at: Mapped[datetime]  # when the desk recorded it
+    counting_from: Mapped[datetime | None]  # the office opening the statutory time counts from
+    appointment_at: Mapped[datetime | None]  # ngày hẹn trả kết quả
+    calendar_version: Mapped[str | None] = mapped_column(sa.String(64))  # the calendar the appointment came from
+    received_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    procedure: Mapped[Procedure] = relationship()
+    received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
+    papers: Mapped[list[DossierPaper]] = relationship(
+        back_populates="dossier", order_by="DossierPaper.position", cascade="all, delete-orphan"
+    )
+    events: Mapped[list[DossierEvent]] = relationship(
+        back_populates="dossier", order_by="DossierEvent.id", cascade="all, delete-orphan"
+    )
+
+    __table_args__ = (
+        sa.Index("ix_dossiers_org_received", "organisation_id", "received_at"),
+        sa.CheckConstraint(
+            "status IN ('received', 'incomplete', 'refused', 'transferred', 'in_process', 'awaiting_approval', "
+            "'supplement_requested', 'suspended', 'withdrawn', 'result_ready', 'returned')",
+            name="known_status",
+        ),
+        sa.CheckConstraint("channel IN ('direct', 'online', 'post')", name="known_channel"),
+        sa.CheckConstraint("fee_mode IN ('paid', 'on_result', 'online', 'exempt', 'none')", name="known_fee_mode"),
+        sa.CheckConstraint("status NOT IN ('incomplete', 'refused') OR reason_code IS NOT NULL", name="has_reason"),
+    )
+
+    @property
+    def portal_status(self) -> int:
+        return PORTAL_STATUS[DossierStatus(self.status)]
+
+
+class DossierPaper(db.Model):
+    """A paper received with the dossier: what it is, in which form, how many copies, and its scan if any."""
+
+    __tablename__ = "dossier_papers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    name: Mapped[str] = mapped_column(sa.String(500))
+    form: Mapped[str] = mapped_column(sa.String(20))
+    copies: Mapped[int] = mapped_column(default=1)
+    blob_sha256: Mapped[str | None] = mapped_column(sa.ForeignKey("blobs.sha256"))
+    filename: Mapped[str | None] = mapped_column(sa.String(200))
+    content_type: Mapped[str | None] = mapped_column(sa.String(100))
+    size: Mapped[int | None]
+
+    dossier: Mapped[Dossier] = relationship(back_populates="papers")
+
+
+class DossierEvent(db.Model):
+    """A step of the dossier's timeline: who moved it, when, from which state to which, with what note (for the
+    staff only) and what message (for the applicant too)."""
+
+    __tablename__ = "dossier_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    from_status: Mapped[str | None] = mapped_column(sa.String(24))
+    to_status: Mapped[str] = mapped_column(sa.String(24))
+    note: Mapped[str | None] = mapped_column(sa.Text)  # internal: never shown to the public
+    public_message: Mapped[str | None] = mapped_column(sa.Text)  # written for the applicant
+    data: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+
+    dossier: Mapped[Dossier] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()

@@ -5,13 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from ..openapi import _errors, _json, _ref
-from .schemas import ProcedureInput
+from .schemas import IntakeInput, ProcedureInput
 
 
 def components() -> dict[str, Any]:
-    schema = ProcedureInput.model_json_schema(ref_template="#/components/schemas/{model}")
-    schemas: dict[str, Any] = schema.pop("$defs", {})
-    schemas["ProcedureInput"] = schema
+    schemas: dict[str, Any] = {}
+    for model in (ProcedureInput, IntakeInput):
+        schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        schemas.update(schema.pop("$defs", {}))
+        schemas[model.__name__] = schema
     days = {"type": "number", "description": "Working days (halves allowed)"}
     schemas["Procedure"] = {
         "type": "object",
@@ -34,6 +36,27 @@ def components() -> dict[str, Any]:
             "active": {"type": "boolean"},
             "updated_at": {"type": "string", "format": "date-time"},
             "url": {"type": "string"},
+        },
+    }
+    moment = {"type": ["string", "null"], "format": "date-time"}
+    schemas["Dossier"] = {
+        "type": "object",
+        "description": "A dossier as the staff of the receiving or resolving organisation see it",
+        "properties": {
+            "id": {"type": "integer"},
+            "code": {"type": "string", "description": "Receipt code: {org}-{yymmdd}-{NNNN}-{check character}"},
+            "secret": {"type": "string", "description": "Printed on the slip; with the code, opens the public lookup"},
+            "procedure": {"type": "object", "description": "code, name"},
+            "status": {"type": "string"},
+            "portal_status": {"type": "integer", "minimum": 1, "maximum": 10},
+            "applicant": {"type": "object", "description": "name, id_number, phone, email, address"},
+            "papers": {"type": "array", "items": {"type": "object", "description": "name, form, copies, scan"}},
+            "reason": {"type": ["object", "null"], "description": "code, text: why papers were asked for or refused"},
+            "received_at": moment,
+            "counting_from": {**moment, "description": "The office opening the statutory time counts from"},
+            "appointment_at": {**moment, "description": "Ngày hẹn trả kết quả"},
+            "calendar_version": {"type": ["string", "null"]},
+            "events": {"type": "array", "items": {"type": "object"}},
         },
     }
     schemas["ProcedureList"] = {
@@ -61,7 +84,35 @@ def paths() -> dict[str, Any]:
             ("per_page", "integer"),
         )
     ]
+    multipart = {
+        "type": "object",
+        "properties": {
+            "dossier": {"type": "string", "description": "The IntakeInput as JSON text"},
+            "paper_0": {"type": "string", "format": "binary", "description": "The scan of paper 0 (PDF, JPEG, PNG)"},
+        },
+    }
+    received = {"201": {"description": "Received (or recorded as to complete, or refused)", **_json(_ref("Dossier"))}}
     return {
+        "/onestop/dossiers": {
+            "post": {
+                "summary": "Receive a dossier at the caller's one-stop desk; scans as paper_<n> of a multipart form",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": _ref("IntakeInput")},
+                        "multipart/form-data": {"schema": multipart},
+                    },
+                },
+                "responses": {**received, **_errors("401", "403", "422", "503")},
+            }
+        },
+        "/onestop/dossiers/{code}": {
+            "get": {
+                "summary": "A dossier of the caller's desk, or one their organisation resolves",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {"200": {"description": "The dossier", **_json(_ref("Dossier"))}, **_errors("401", "404")},
+            }
+        },
         "/onestop/procedures": {
             "get": {
                 "summary": "The procedures catalogue (filtered by words of the name or code, field, organisation)",

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import enum
 import re
 from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from flask_babel import gettext
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
@@ -128,3 +129,96 @@ class ProcedureQuery(BaseModel):
     include_inactive: Flag = False
     page: opt_int(1, 10_000) = None
     per_page: opt_int(1, 200) = None
+
+
+# --- Receiving a dossier -------------------------------------------------------------------------------------
+
+# A Vietnamese identity number: the 12-digit citizen identity card (CCCD), the old 9-digit card (CMND), or a
+# passport (a letter and 7 digits); a business's tax code (10 digits, or 10-3 for a branch).
+ID_NUMBER = re.compile(r"^(\d{9}|\d{12}|[A-Z]\d{7}|\d{10}(-\d{3})?)$")
+# A Vietnamese phone number: 0 or +84, then 9 or 10 digits (mobile and landline).
+PHONE = re.compile(r"^(0|\+84)\d{9,10}$")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+
+
+def _id_number(value: Any) -> Any:
+    if isinstance(value, str):
+        cleaned = re.sub(r"[\s.]", "", value).upper()
+        if not cleaned:
+            return None
+        if not ID_NUMBER.match(cleaned):
+            raise ValueError(
+                gettext("Not an identity number: 12 digits (căn cước), 9 (old card), a passport or a tax code.")
+            )
+        return cleaned
+    return value
+
+
+def _phone(value: Any) -> Any:
+    if isinstance(value, str):
+        cleaned = re.sub(r"[\s.\-()]", "", value)
+        if not cleaned:
+            return None
+        if not PHONE.match(cleaned):
+            raise ValueError(gettext("Not a phone number: 10 or 11 digits starting with 0, or +84."))
+        return "0" + cleaned[3:] if cleaned.startswith("+84") else cleaned
+    return value
+
+
+def _email(value: Any) -> Any:
+    if isinstance(value, str):
+        cleaned = value.strip()
+        if not cleaned:
+            return None
+        if len(cleaned) > 254 or not EMAIL.match(cleaned):
+            raise ValueError(gettext("Not an e-mail address."))
+        return cleaned
+    return value
+
+
+class ApplicantInput(BaseModel):
+    """Who files the dossier (a person, or a business and the person who brings it)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: Annotated[Line, Field(min_length=1, max_length=200)]
+    id_number: Annotated[str | None, BeforeValidator(_id_number)] = None
+    phone: Annotated[str | None, BeforeValidator(_phone)] = None
+    email: Annotated[str | None, BeforeValidator(_email)] = None
+    address: opt_line(500) = None
+
+
+class PaperReceived(BaseModel):
+    """A paper of the procedure received: its place in the procedure's list, and how many copies."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    paper: Annotated[int, Field(ge=0, le=MAX_PAPERS)]
+    copies: Annotated[int, Field(ge=1, le=99)] = 1
+
+
+class IntakeDecision(enum.StrEnum):
+    RECEIVE = "receive"  # the dossier is complete: received, with a receipt and appointment slip
+    INCOMPLETE = "incomplete"  # papers to complete first (form 02 of Circular 01/2018/TT-VPCP)
+    REFUSE = "refuse"  # refused (form 03), with the reason
+
+
+# Why papers are asked for at the desk, and why a dossier is refused: a code from these lists plus free text.
+INCOMPLETE_REASONS = ("missing_paper", "wrong_form", "expired_paper", "inconsistent", "other")
+REFUSAL_REASONS = ("not_competent", "not_eligible", "already_filed", "false_papers", "other")
+
+
+FeeModeInput = Literal["paid", "on_result", "online", "exempt", "none"]
+
+
+class IntakeInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    procedure: Annotated[Line, Field(min_length=1, max_length=40)]
+    applicant: ApplicantInput
+    channel: Channel = Channel.DIRECT
+    fee_mode: FeeModeInput = "paid"
+    papers: Annotated[list[PaperReceived], Field(max_length=MAX_PAPERS)] = []
+    decision: IntakeDecision = IntakeDecision.RECEIVE
+    reason_code: opt_line(20) = None
+    reason_text: opt_line(2000) = None

@@ -1,0 +1,267 @@
+"""Receiving a dossier at the one-stop desk (tiếp nhận), or asking for its papers to be completed first, or
+refusing it.
+
+The officer records the applicant, the procedure, the papers received (each scan checked, then stored by its
+content hash before the dossier exists), the channel and how the fee is paid. A received dossier gets its receipt
+code (the desk's sequence of the day, from one atomic UPDATE in the same transaction: safe with many app servers),
+its lookup secret and its appointment: the statutory working days counted from the next office opening after it
+was received (calendar.add_working_days; half a day is four office hours), with the calendar's version kept. A
+dossier asked to be completed (form 02) or refused (form 03) gets a code too, for its slip, and a reason from the
+list (a refusal without a reason is impossible); its clock never starts.
+"""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from decimal import Decimal
+
+import sqlalchemy as sa
+from flask_babel import gettext
+from PIL import Image, UnidentifiedImageError
+
+from ..audit.models import AuditAction
+from ..audit.service import record
+from ..auth.models import Organisation, Role, User
+from ..calendar.service import WorkCalendar, load_calendar
+from ..documents.uploads import Upload, pdf_page_count, safe_filename
+from ..errors import Forbidden, InvalidInput, NotFound
+from ..extensions import db, insert_or_ignore, utcnow
+from ..storage.service import put_blob, record_blob
+from .codes import new_secret, receipt_code
+from .models import (
+    Dossier,
+    DossierEvent,
+    DossierPaper,
+    DossierStatus,
+    FeeMode,
+    Procedure,
+    ReceiptCounter,
+)
+from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeDecision, IntakeInput
+
+# Half a working day, for procedures whose time is in halves: a morning's office hours.
+HALF_DAY_HOURS = 4.0
+OFFICERS = (Role.ONESTOP,)
+SCAN_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
+MAX_SCAN_PIXELS = 100_000_000
+
+
+def check_officer(actor: User) -> None:
+    if not actor.has_role(*OFFICERS):
+        raise Forbidden(gettext("Only a one-stop officer receives dossiers."))
+
+
+def _procedure(code: str) -> Procedure:
+    found = db.session.scalars(sa.select(Procedure).where(Procedure.code == code.strip().upper())).one_or_none()
+    if found is None or not found.active:
+        raise InvalidInput({"procedure": gettext("No procedure in force has the code %(code)s.", code=code)})
+    return found
+
+
+def check_scan(upload: Upload, field: str) -> str:
+    """The scan's content type, once it is known to be a readable PDF, JPEG or PNG (InvalidInput otherwise)."""
+    data = upload.data
+    if not data:
+        raise InvalidInput({field: gettext("The file is empty.")})
+    if data[:5] == b"%PDF-" or b"%PDF-" in data[:1024]:
+        pdf_page_count(data, field)
+        return SCAN_TYPES["pdf"]
+    if data[:3] == b"\xff\xd8\xff" or data[:8] == b"\x89PNG\r\n\x1a\n":
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                if image.width * image.height > MAX_SCAN_PIXELS:
+                    raise InvalidInput({field: gettext("The image is too large (over 100 million pixels).")})
+                image.verify()
+                kind = (image.format or "").lower()
+        except InvalidInput:
+            raise
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+            raise InvalidInput({field: gettext("The image is damaged and cannot be read.")}) from None
+        if kind in SCAN_TYPES:
+            return SCAN_TYPES[kind]
+    raise InvalidInput({field: gettext("A scan must be a PDF, or a JPEG or PNG image.")})
+
+
+def _check_scans(data: IntakeInput, scans: dict[int, Upload]) -> dict[int, str]:
+    """Each scan's content type, once it is known to belong to a paper listed and to be readable."""
+    unknown = sorted(set(scans) - set(range(len(data.papers))))
+    if unknown:
+        message = gettext("There is no paper %(n)s in the list of papers received.", n=unknown[0])
+        raise InvalidInput({f"paper_{unknown[0]}": message})
+    return {n: check_scan(upload, f"paper_{n}") for n, upload in sorted(scans.items())}
+
+
+def _check(procedure: Procedure, data: IntakeInput) -> None:
+    """Everything else about the intake that can be wrong."""
+    problems: dict[str, str] = {}
+    if data.channel not in procedure.channel_list:
+        allowed = ", ".join(str(c) for c in procedure.channel_list)
+        problems["channel"] = gettext("This procedure may be filed: %(channels)s.", channels=allowed)
+    listed = [p.paper for p in data.papers]
+    for n, paper in enumerate(data.papers):
+        if paper.paper >= len(procedure.papers):
+            problems[f"papers.{n}.paper"] = gettext(
+                "The procedure has %(count)s papers (0 to %(last)s).",
+                count=len(procedure.papers),
+                last=len(procedure.papers) - 1,
+            )
+    twice = sorted({p for p in listed if listed.count(p) > 1})
+    if twice:
+        problems["papers"] = gettext("Paper %(n)s is listed twice.", n=twice[0])
+    if data.decision == IntakeDecision.RECEIVE:
+        missing = [p.name for i, p in enumerate(procedure.papers) if p.required and i not in listed]
+        if missing:
+            problems["papers"] = gettext(
+                "Required papers are missing (%(names)s): ask for them instead of receiving the dossier.",
+                names="; ".join(missing),
+            )
+        if data.reason_code:
+            problems["reason_code"] = gettext("A received dossier has no reason code.")
+    else:
+        reasons = INCOMPLETE_REASONS if data.decision == IntakeDecision.INCOMPLETE else REFUSAL_REASONS
+        if not data.reason_code:
+            problems["reason_code"] = gettext("Give the reason: one of %(codes)s.", codes=", ".join(reasons))
+        elif data.reason_code not in reasons:
+            problems["reason_code"] = gettext("Must be one of: %(values)s.", values=", ".join(reasons))
+        elif data.reason_code == "other" and not data.reason_text:
+            problems["reason_text"] = gettext("Say what the reason is.")
+    if procedure.total_fee == 0 and data.fee_mode not in (FeeMode.NONE, FeeMode.EXEMPT):
+        problems["fee_mode"] = gettext("This procedure has no fee: the fee mode is none.")
+    elif procedure.total_fee > 0 and data.fee_mode == FeeMode.NONE:
+        problems["fee_mode"] = gettext("This procedure has a fee: say how it is paid, or that it is exempt.")
+    if problems:
+        raise InvalidInput(problems)
+
+
+def next_receipt_sequence(organisation_id: int, on: date) -> int:
+    """The desk's next receipt number of the day, in the caller's transaction (concurrent receipts queue on the
+    counter's row; a rolled-back receipt gives its number back)."""
+    increment = (
+        sa.update(ReceiptCounter)
+        .where(ReceiptCounter.organisation_id == organisation_id, ReceiptCounter.day == on)
+        .values(last=ReceiptCounter.last + 1)
+        .returning(ReceiptCounter.last)
+    )
+    taken = db.session.scalar(increment)
+    if taken is None:  # the desk's first receipt of the day
+        db.session.execute(
+            insert_or_ignore(ReceiptCounter.__table__, {"organisation_id": organisation_id, "day": on, "last": 0})
+        )
+        taken = db.session.scalar(increment)
+    assert taken is not None
+    return taken
+
+
+def appointment(calendar: WorkCalendar, received: datetime, days: Decimal) -> tuple[datetime, datetime, str]:
+    """When the statutory time starts counting (the next office opening), the appointment, the calendar version."""
+    starts = calendar.next_opening(received)
+    whole = int(days)
+    due = calendar.add_working_days(starts, whole)
+    if days - whole:
+        due = calendar.add_working_hours(due, HALF_DAY_HOURS)
+    return starts, due, calendar.version
+
+
+def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | None = None) -> Dossier:
+    """Receive the dossier (or record it as to be completed, or refused) at the actor's desk."""
+    check_officer(actor)
+    scans = scans or {}
+    types = _check_scans(data, scans)
+    # The scans go to the store before the transaction's first statement (no lock waits on the network); a crash
+    # after this leaves unreferenced objects (`flask storage gc`), never a row without its object.
+    names = {n: safe_filename(upload.filename, f"paper-{n}") for n, upload in scans.items()}
+    stored = {n: put_blob(upload.data, types[n], names[n]) for n, upload in scans.items()}
+    procedure = _procedure(data.procedure)
+    _check(procedure, data)
+    for put in stored.values():
+        record_blob(put)
+    organisation = db.session.get(Organisation, actor.organisation_id)
+    assert organisation is not None
+    now = utcnow()
+    calendar = load_calendar()
+    today = now.astimezone(calendar.tz).date()  # the receipt code's day: the desk's local day
+    sequence = next_receipt_sequence(organisation.id, today)
+    status = {
+        IntakeDecision.RECEIVE: DossierStatus.RECEIVED,
+        IntakeDecision.INCOMPLETE: DossierStatus.INCOMPLETE,
+        IntakeDecision.REFUSE: DossierStatus.REFUSED,
+    }[data.decision]
+    dossier = Dossier(
+        organisation_id=organisation.id,
+        code=receipt_code(organisation.code, today, sequence),
+        secret=new_secret(),
+        procedure=procedure,
+        resolving_organisation_id=procedure.resolving_organisation_id,
+        statutory_days=procedure.statutory_days,
+        steps=[
+            {"name": s.name, "unit_id": s.unit_id, "unit": s.unit.name if s.unit else None, "days": float(s.days)}
+            for s in procedure.steps
+        ],
+        channel=str(data.channel),
+        fee_mode=str(data.fee_mode),
+        fee_amount=procedure.total_fee if data.fee_mode not in (FeeMode.EXEMPT, FeeMode.NONE) else 0,
+        fee_paid_at=now if data.fee_mode == FeeMode.PAID else None,
+        applicant_name=data.applicant.name,
+        applicant_id_number=data.applicant.id_number,
+        applicant_phone=data.applicant.phone,
+        applicant_email=data.applicant.email,
+        applicant_address=data.applicant.address,
+        status=str(status),
+        reason_code=data.reason_code if status != DossierStatus.RECEIVED else None,
+        reason_text=data.reason_text,
+        received_at=now,
+        received_by_id=actor.id,
+    )
+    if status == DossierStatus.RECEIVED:
+        dossier.counting_from, dossier.appointment_at, dossier.calendar_version = appointment(
+            calendar, now, procedure.statutory_days
+        )
+    for n, paper in enumerate(data.papers):
+        listed = procedure.papers[paper.paper]
+        blob = stored.get(n)
+        dossier.papers.append(
+            DossierPaper(
+                position=n,
+                name=listed.name,
+                form=listed.form,
+                copies=paper.copies,
+                blob_sha256=blob.sha256 if blob else None,
+                filename=names.get(n),
+                content_type=types.get(n),
+                size=blob.size if blob else None,
+            )
+        )
+    dossier.events.append(
+        DossierEvent(actor_id=actor.id, from_status=None, to_status=str(status), at=now, data={"channel": data.channel})
+    )
+    db.session.add(dossier)
+    db.session.flush()
+    record(
+        AuditAction.DOSSIER_RECEIVED,
+        actor=actor,
+        organisation_id=organisation.id,
+        obj=("dossier", dossier.id),
+        code=dossier.code,
+        status=dossier.status,
+        procedure=procedure.code,
+    )
+    return dossier
+
+
+def get_dossier(actor: User, code: str) -> Dossier:
+    """A dossier of the actor's desk, or one their organisation resolves (404 for any other: no telling)."""
+    found = db.session.scalars(
+        sa.select(Dossier)
+        .where(Dossier.code == code.strip().upper())
+        .where(
+            sa.or_(
+                Dossier.organisation_id == actor.organisation_id,
+                Dossier.resolving_organisation_id == actor.organisation_id,
+            )
+        )
+        .execution_options(all_organisations=True)
+    ).one_or_none()
+    if found is None:
+        raise NotFound(gettext("No dossier of yours has the code %(code)s.", code=code))
+    return found

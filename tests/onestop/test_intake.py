@@ -1,0 +1,300 @@
+"""Receiving a dossier at the one-stop desk: the receipt code of the desk's day with its check, the secret, the
+appointment on the legal clock, the scans stored by hash once checked; asking for papers or refusing with a reason;
+bad input answered field by field with nothing written."""
+
+from __future__ import annotations
+
+import io
+import json
+import threading
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+import sqlalchemy as sa
+from flask import Flask
+
+from tests.support import ORG_A, ORG_B, PASSWORD, ApiClient, make_pdf
+
+CODE = "1.001612.000.00.00.H99"
+FREE = "1.001193.000.00.00.H99"
+
+
+@pytest.fixture
+def app(app_factory) -> Flask:  # type: ignore[no-untyped-def]
+    return app_factory(BABEL_DEFAULT_LOCALE="en")
+
+
+@pytest.fixture
+def desk(app: Flask, world) -> dict[str, ApiClient]:  # type: ignore[no-untyped-def]
+    """A one-stop officer at organisation A's desk (and one at B's), and two procedures resolved by B."""
+    from app.auth.service import create_user
+    from app.extensions import db
+    from app.onestop.procedures import procedure_input, save_procedure
+
+    with app.app_context():
+        for key in ("a", "b"):
+            create_user(
+                None,
+                world.orgs[key],
+                {
+                    "username": f"onestop_{key}",
+                    "full_name": f"Cán bộ một cửa {key.upper()}",
+                    "roles": ["onestop"],
+                    "password": PASSWORD,
+                },
+            )
+        common = {"field": "Hộ kinh doanh", "organisation": ORG_B, "channels": ["direct", "post"]}
+        save_procedure(
+            None,
+            procedure_input(
+                {
+                    **common,
+                    "code": CODE,
+                    "name": "Đăng ký thành lập hộ kinh doanh",
+                    "statutory_days": 3,
+                    "fees": [{"name": "Lệ phí", "amount": 100_000}],
+                    "papers": [
+                        {"name": "Giấy đề nghị", "form": "original"},
+                        {"name": "Căn cước", "form": "copy"},
+                        {"name": "Biên bản họp", "form": "copy", "required": False},
+                    ],
+                    "steps": [
+                        {"name": "Tiếp nhận", "days": 0.5},
+                        {"name": "Thẩm định", "unit": "Văn phòng", "days": 2},
+                        {"name": "Trả kết quả", "days": 0.5},
+                    ],
+                }
+            ),
+        )
+        save_procedure(
+            None,
+            procedure_input(
+                {
+                    **common,
+                    "code": FREE,
+                    "name": "Đăng ký khai sinh",
+                    "statutory_days": 0.5,
+                    "papers": [{"name": "Tờ khai", "form": "original"}],
+                    "steps": [{"name": "Tiếp nhận và trả kết quả", "days": 0.5}],
+                }
+            ),
+        )
+        db.session.commit()
+    return {key: ApiClient.login(app, f"onestop_{key}", PASSWORD) for key in ("a", "b")}
+
+
+def intake(**changes: object) -> dict[str, object]:
+    body: dict[str, object] = {
+        "procedure": CODE,
+        "applicant": {
+            "name": "Nguyễn Văn An",
+            "id_number": "001 090 012 345",
+            "phone": "+84 912 345 678",
+            "email": "an@example.vn",
+            "address": "12 Lê Lợi, phường Trung Tâm",
+        },
+        "channel": "direct",
+        "fee_mode": "paid",
+        "papers": [{"paper": 0}, {"paper": 1, "copies": 2}],
+    }
+    body.update(changes)
+    return body
+
+
+def png_bytes() -> bytes:
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), "white").save(out, format="PNG")
+    return out.getvalue()
+
+
+def post_with_scans(client: ApiClient, fields: dict, scans: dict[str, tuple[bytes, str]]):  # type: ignore[no-untyped-def]
+    data = {"dossier": json.dumps(fields)}
+    data.update({name: (io.BytesIO(content), filename) for name, (content, filename) in scans.items()})
+    return client.post("/api/v1/onestop/dossiers", data=data, content_type="multipart/form-data")
+
+
+def counts(app: Flask) -> tuple[int, int, int]:
+    from app.extensions import db
+    from app.onestop.models import Dossier, DossierPaper
+    from app.storage.models import Blob
+
+    with app.app_context():
+        return tuple(  # type: ignore[return-value]
+            db.session.scalar(sa.select(sa.func.count()).select_from(m).execution_options(all_organisations=True))
+            for m in (Dossier, DossierPaper, Blob)
+        )
+
+
+def test_a_dossier_is_received_with_its_scans_code_secret_and_appointment(app, desk):
+    from app.onestop.codes import canonical_code, canonical_secret
+
+    pdf, png = make_pdf("Giấy đề nghị"), png_bytes()
+    answer = post_with_scans(desk["a"], intake(), {"paper_0": (pdf, "de-nghi.pdf"), "paper_1": (png, "cccd.png")})
+    assert answer.status_code == 201, answer.json
+    body = answer.json
+    code = body["code"]
+    assert code.startswith(f"{ORG_A}-") and canonical_code(code) == code
+    assert code.split("-")[2] == "0001" and canonical_secret(body["secret"]) == body["secret"]
+    assert answer.headers["Location"].endswith(f"/api/v1/onestop/dossiers/{code}")
+    assert body["status"] == "received" and body["portal_status"] == 2
+    assert body["applicant"]["phone"] == "0912345678" and body["applicant"]["id_number"] == "001090012345"
+    assert [(p["name"], p["copies"], p["scan"]["content_type"]) for p in body["papers"]] == [
+        ("Giấy đề nghị", 1, "application/pdf"),
+        ("Căn cước", 2, "image/png"),
+    ]
+    assert body["fee"]["amount"] == 100_000 and body["fee"]["paid_at"]
+    assert body["statutory_days"] == 3 and [s["days"] for s in body["steps"]] == [0.5, 2, 0.5]
+
+    # The appointment: three working days from the next office opening after it was received, on this calendar.
+    from app.calendar.service import load_calendar
+
+    with app.app_context():
+        calendar = load_calendar()
+        received = datetime.fromisoformat(body["received_at"])
+        assert datetime.fromisoformat(body["counting_from"]) == calendar.next_opening(received)
+        expected = calendar.add_working_days(calendar.next_opening(received), 3)
+        assert datetime.fromisoformat(body["appointment_at"]) == expected
+        assert body["calendar_version"] == calendar.version
+
+    # The scans are in the store by their hash; the next dossier of the day gets the next number.
+    from app.storage.service import read_blob
+
+    with app.app_context():
+        assert read_blob(body["papers"][1]["scan"]["sha256"]) == png
+    second = desk["a"].post(
+        "/api/v1/onestop/dossiers", json=intake(procedure=FREE, fee_mode="none", papers=[{"paper": 0}])
+    )
+    assert second.status_code == 201, second.json
+    assert second.json["code"].split("-")[2] == "0002" and second.json["secret"] != body["secret"]
+
+    # The desk that received it and the resolving organisation see it; a third does not even learn it exists.
+    assert desk["a"].get(f"/api/v1/onestop/dossiers/{code}").json["code"] == code
+    assert desk["b"].get(f"/api/v1/onestop/dossiers/{code.lower()}").status_code == 200
+    outsider = ApiClient.login(app, "clerk_c", PASSWORD).get(f"/api/v1/onestop/dossiers/{code}")
+    assert outsider.status_code == 404
+
+
+def test_half_days_and_after_hours_on_the_legal_clock():
+    from app.calendar.work_calendar import WorkCalendar
+    from app.onestop.intake import appointment
+
+    calendar = WorkCalendar.national([2026, 2027])
+    tz = calendar.tz
+    friday_evening = datetime(2026, 11, 27, 17, 30, tzinfo=tz)
+    starts, due, _ = appointment(calendar, friday_evening, Decimal("3"))
+    assert starts == datetime(2026, 11, 30, 7, 30, tzinfo=tz)  # Monday's opening
+    assert due == datetime(2026, 12, 3, 7, 30, tzinfo=tz)  # Thursday
+    tuesday = datetime(2026, 12, 1, 9, 0, tzinfo=tz)
+    assert appointment(calendar, tuesday, Decimal("0.5"))[1] == datetime(2026, 12, 1, 15, 0, tzinfo=tz)
+    assert appointment(calendar, tuesday, Decimal("1.5"))[1] == datetime(2026, 12, 2, 15, 0, tzinfo=tz)
+    # Received on the eve of the New Year holiday: the 1st of January does not count.
+    eve = datetime(2026, 12, 31, 10, 0, tzinfo=tz)
+    assert appointment(calendar, eve.astimezone(UTC), Decimal("1"))[1] == datetime(2027, 1, 4, 10, 0, tzinfo=tz)
+
+
+def test_papers_asked_for_or_refused_with_a_reason(app, desk):
+    asked = desk["a"].post(
+        "/api/v1/onestop/dossiers",
+        json=intake(
+            papers=[{"paper": 0}], decision="incomplete", reason_code="missing_paper", reason_text="Thiếu căn cước"
+        ),
+    )
+    assert asked.status_code == 201, asked.json
+    assert asked.json["status"] == "incomplete" and asked.json["portal_status"] == 5
+    assert asked.json["appointment_at"] is None and asked.json["reason"] == {
+        "code": "missing_paper",
+        "text": "Thiếu căn cước",
+    }
+    refused = desk["a"].post("/api/v1/onestop/dossiers", json=intake(decision="refuse", reason_code="not_competent"))
+    assert refused.status_code == 201 and refused.json["portal_status"] == 3
+
+    for changes, field in [
+        ({"decision": "refuse"}, "reason_code"),  # a refusal without a reason is impossible
+        ({"decision": "refuse", "reason_code": "other"}, "reason_text"),
+        ({"decision": "refuse", "reason_code": "missing_paper"}, "reason_code"),  # not a refusal's reason
+        ({"decision": "incomplete", "reason_code": "not_competent"}, "reason_code"),
+        ({"reason_code": "other"}, "reason_code"),  # a received dossier has none
+    ]:
+        answer = desk["a"].post("/api/v1/onestop/dossiers", json=intake(**changes))
+        assert answer.status_code == 422 and field in answer.json["error"]["fields"], (changes, answer.json)
+
+
+@pytest.mark.parametrize(
+    ("changes", "field", "words"),
+    [
+        ({"procedure": "1.999999.000.00.00.H99"}, "procedure", "No procedure in force"),
+        ({"channel": "online"}, "channel", "may be filed: direct, post"),
+        ({"channel": "fax"}, "channel", ""),
+        ({"papers": [{"paper": 0}]}, "papers", "Required papers are missing (Căn cước)"),
+        ({"papers": [{"paper": 0}, {"paper": 1}, {"paper": 7}]}, "papers.2.paper", "has 3 papers"),
+        ({"papers": [{"paper": 0}, {"paper": 1}, {"paper": 1}]}, "papers", "listed twice"),
+        ({"applicant": {"name": ""}}, "applicant.name", "Required"),
+        ({"applicant": {"name": "An", "id_number": "12345"}}, "applicant.id_number", "Not an identity number"),
+        ({"applicant": {"name": "An", "phone": "12345"}}, "applicant.phone", "Not a phone number"),
+        ({"applicant": {"name": "An", "email": "an@"}}, "applicant.email", "Not an e-mail address"),
+        ({"applicant": {"name": "An", "ssn": "1"}}, "applicant.ssn", "Unknown field"),
+        ({"fee_mode": "none"}, "fee_mode", "has a fee"),
+        ({"fee_mode": "cash"}, "fee_mode", ""),
+        ({"applicant": "Nguyễn Văn An"}, "applicant", ""),
+    ],
+)
+def test_bad_intakes_are_refused_and_nothing_is_written(app, desk, changes, field, words):
+    answer = desk["a"].post("/api/v1/onestop/dossiers", json=intake(**changes))
+    assert answer.status_code == 422, answer.json
+    assert field in answer.json["error"]["fields"] and words in answer.json["error"]["fields"][field], answer.json
+    assert counts(app) == (0, 0, 0)
+
+
+def test_bad_scans_and_who_may_receive(app, desk):
+    pdf = make_pdf()
+    for scans, field, words in [
+        ({"paper_0": (b"hello, I am a text file", "note.txt")}, "paper_0", "must be a PDF, or a JPEG or PNG"),
+        ({"paper_0": (b"%PDF-1.7\n garbage", "broken.pdf")}, "paper_0", "damaged"),
+        ({"paper_0": (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "broken.png")}, "paper_0", "damaged"),
+        ({"paper_0": (b"", "empty.pdf")}, "paper_0", "empty"),
+        ({"paper_5": (pdf, "x.pdf")}, "paper_5", "no paper 5"),
+        ({"scan": (pdf, "x.pdf")}, "scan", "Unknown file field"),
+    ]:
+        answer = post_with_scans(desk["a"], intake(), scans)
+        assert answer.status_code == 422, (scans, answer.json)
+        assert words in answer.json["error"]["fields"][field]
+    bad_json = desk["a"].post(
+        "/api/v1/onestop/dossiers", data={"dossier": "{not json"}, content_type="multipart/form-data"
+    )
+    assert bad_json.status_code == 422 and "dossier" in bad_json.json["error"]["fields"]
+    assert counts(app) == (0, 0, 0)
+    for username in ("clerk_a", "admin_a", "leader_a"):
+        refused = ApiClient.login(app, username, PASSWORD).post("/api/v1/onestop/dossiers", json=intake())
+        assert refused.status_code == 403
+    assert app.test_client().post("/api/v1/onestop/dossiers", json=intake()).status_code == 401
+    assert counts(app) == (0, 0, 0)
+
+
+def test_receipt_numbers_taken_at_once_are_all_different(app, desk):
+    """Eight receipts at the same moment (threads, each its own connection and transaction): eight numbers."""
+    from app.extensions import db
+    from app.onestop.intake import next_receipt_sequence
+
+    taken: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(8)
+
+    def take() -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                taken.append(next_receipt_sequence(1, datetime(2026, 11, 25).date()))
+                db.session.commit()
+        except BaseException as err:
+            errors.append(err)
+
+    threads = [threading.Thread(target=take) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert sorted(taken) == list(range(1, 9))
