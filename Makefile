@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard app/translations/*/LC_MESSAGES/messages.po))
 RUN_PACKAGES := fonts-dejavu-core poppler-utils tesseract-ocr tesseract-ocr-vie
-TEST_PACKAGES := $(RUN_PACKAGES) chromium qpdf softhsm2 opensc
+TEST_PACKAGES := $(RUN_PACKAGES) chromium qpdf softhsm2 opensc zbar-tools
 
 .PHONY: install run test bench lint format translations clean
 

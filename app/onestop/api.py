@@ -8,17 +8,18 @@ import re
 from datetime import datetime
 from typing import Any
 
-from flask import jsonify, request, url_for
+from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from ..api import api, json_object
+from ..auth.models import Organisation
 from ..clock import to_local
 from ..documents.uploads import Upload
 from ..errors import InvalidInput
 from ..extensions import db
 from ..validation import parse
-from . import intake, procedures
+from . import intake, procedures, slips
 from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import IntakeInput, ProcedureQuery
 
@@ -205,3 +206,22 @@ def receive_dossier():  # type: ignore[no-untyped-def]
 @api.get("/onestop/dossiers/<code>")
 def get_dossier(code: str):  # type: ignore[no-untyped-def]
     return jsonify(dossier_json(intake.get_dossier(current_user, code)))
+
+
+def lookup_url(dossier: Dossier) -> str:
+    """The public lookup's address for this dossier, with its secret: what the slip's QR code carries."""
+    base = current_app.config.get("PUBLIC_URL") or request.url_root
+    return f"{base.rstrip('/')}/tra-cuu/{dossier.code}?s={dossier.secret}"
+
+
+@api.get("/onestop/dossiers/<code>/slip.pdf")
+def dossier_slip(code: str):  # type: ignore[no-untyped-def]
+    """The intake's slip to print: receipt and appointment, request to complete the papers, or refusal."""
+    dossier = intake.get_dossier(current_user, code, own_desk=True)
+    desk = db.session.get(Organisation, dossier.organisation_id)
+    assert desk is not None
+    pdf = slips.dossier_slip(dossier, desk.name, dossier.received_by.full_name, lookup_url(dossier))
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{dossier.code}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -249,18 +249,14 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     return dossier
 
 
-def get_dossier(actor: User, code: str) -> Dossier:
-    """A dossier of the actor's desk, or one their organisation resolves (404 for any other: no telling)."""
+def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
+    """A dossier of the actor's desk, or one their organisation resolves unless `own_desk` (404 for any other: no
+    telling whether it exists)."""
+    mine = Dossier.organisation_id == actor.organisation_id
+    if not own_desk:
+        mine = sa.or_(mine, Dossier.resolving_organisation_id == actor.organisation_id)
     found = db.session.scalars(
-        sa.select(Dossier)
-        .where(Dossier.code == code.strip().upper())
-        .where(
-            sa.or_(
-                Dossier.organisation_id == actor.organisation_id,
-                Dossier.resolving_organisation_id == actor.organisation_id,
-            )
-        )
-        .execution_options(all_organisations=True)
+        sa.select(Dossier).where(Dossier.code == code.strip().upper(), mine).execution_options(all_organisations=True)
     ).one_or_none()
     if found is None:
         raise NotFound(gettext("No dossier of yours has the code %(code)s.", code=code))

@@ -113,6 +113,16 @@ def paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "The dossier", **_json(_ref("Dossier"))}, **_errors("401", "404")},
             }
         },
+        "/onestop/dossiers/{code}/slip.pdf": {
+            "get": {
+                "summary": "The intake's slip (receipt and appointment, papers to complete, or refusal), a PDF",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The slip", "content": {"application/pdf": {}}},
+                    **_errors("401", "404"),
+                },
+            }
+        },
         "/onestop/procedures": {
             "get": {
                 "summary": "The procedures catalogue (filtered by words of the name or code, field, organisation)",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import threading
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -298,3 +299,51 @@ def test_receipt_numbers_taken_at_once_are_all_different(app, desk):
         thread.join()
     assert not errors
     assert sorted(taken) == list(range(1, 9))
+
+
+def _scan_codes(pdf: bytes, tmp_path) -> list[str]:  # type: ignore[no-untyped-def]
+    """What zbarimg reads from the first page printed at 300 dpi: every barcode and QR code, as TYPE:DATA."""
+    tmp_path.mkdir(exist_ok=True)
+    path = tmp_path / "slip.pdf"
+    path.write_bytes(pdf)
+    subprocess.run(
+        ["pdftoppm", "-r", "300", "-png", "-f", "1", "-l", "1", str(path), str(tmp_path / "page")], check=True
+    )
+    page = next(tmp_path.glob("page*.png"))
+    done = subprocess.run(["zbarimg", "--quiet", str(page)], capture_output=True, text=True, check=False)
+    return done.stdout.split()
+
+
+def test_the_receipt_slip_scans_back_to_its_code_and_lookup_link(app, desk, tmp_path):
+    received = desk["a"].post("/api/v1/onestop/dossiers", json=intake()).json
+    answer = desk["a"].get(f"/api/v1/onestop/dossiers/{received['code']}/slip.pdf")
+    assert answer.status_code == 200 and answer.mimetype == "application/pdf"
+    (tmp_path / "slip-check.pdf").write_bytes(answer.data)
+    checked = subprocess.run(["qpdf", "--check", str(tmp_path / "slip-check.pdf")], capture_output=True, check=False)
+    assert checked.returncode == 0, checked.stdout
+    text = subprocess.run(["pdftotext", "-", "-"], input=answer.data, capture_output=True, check=True).stdout.decode()
+    flat = " ".join(text.split())
+    assert "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ" in flat and "Nguyễn Văn An" in flat
+    assert "Đăng ký thành lập hộ kinh doanh" in flat and f"Mã bí mật tra cứu: {received['secret']}" in flat
+    appointment = datetime.fromisoformat(received["appointment_at"])
+    assert f"ngày {appointment:%d/%m/%Y}" in flat and "Giấy đề nghị (bản chính, 1 bản)" in flat
+
+    codes = _scan_codes(answer.data, tmp_path)
+    assert f"CODE-128:{received['code']}" in codes
+    qr = [c for c in codes if c.startswith("QR-Code:")]
+    assert qr == [f"QR-Code:http://localhost/tra-cuu/{received['code']}?s={received['secret']}"]
+
+    # The refusal has its own title and the reason; no QR code (there is nothing to follow).
+    refused = (
+        desk["a"].post("/api/v1/onestop/dossiers", json=intake(decision="refuse", reason_code="not_competent")).json
+    )
+    slip = desk["a"].get(f"/api/v1/onestop/dossiers/{refused['code']}/slip.pdf")
+    flat = " ".join(
+        subprocess.run(["pdftotext", "-", "-"], input=slip.data, capture_output=True, check=True)
+        .stdout.decode()
+        .split()
+    )
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in flat and "không thuộc thẩm quyền" in flat
+    assert [c for c in _scan_codes(slip.data, tmp_path / "r") if c.startswith("QR")] == []
+    # Only the receiving desk prints it.
+    assert desk["b"].get(f"/api/v1/onestop/dossiers/{refused['code']}/slip.pdf").status_code == 404
