@@ -65,6 +65,7 @@ from .auth import api as _auth_api  # noqa: E402,F401 - routes register themselv
 from .documents import api as _documents_api  # noqa: E402,F401
 from .notify import api as _notify_api  # noqa: E402,F401
 from .onestop import api as _onestop_api  # noqa: E402,F401
+from .onestop import public_api as _onestop_public_api  # noqa: E402,F401
 from .routing import api as _routing_api  # noqa: E402,F401
 from .search import api as _search_api  # noqa: E402,F401
 from .signing import api as _signing_api  # noqa: E402,F401

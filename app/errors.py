@@ -92,6 +92,18 @@ class TooLarge(DomainError):
     default_message = lazy_gettext("The upload is too large.")
 
 
+class TooManyRequests(DomainError):
+    """Too many requests from one client in a while; `retry_after` seconds until it may ask again."""
+
+    status = 429
+    code = "too_many_requests"
+    default_message = lazy_gettext("Too many requests. Wait a moment.")
+
+    def __init__(self, retry_after: int, message: str | None = None) -> None:
+        super().__init__(message, retry_after=retry_after)
+        self.retry_after = retry_after
+
+
 class DependencyDown(DomainError):
     status = 503
     code = "unavailable"
@@ -114,7 +126,10 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain(err: DomainError):  # type: ignore[no-untyped-def]
         db.session.rollback()
-        return error_response(err.status, err.payload())
+        response = error_response(err.status, err.payload())
+        if isinstance(err, TooManyRequests):
+            return response[0], response[1], {"Retry-After": str(err.retry_after)}
+        return response
 
     @app.errorhandler(CSRFError)
     def _csrf(err: CSRFError):  # type: ignore[no-untyped-def]

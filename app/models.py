@@ -16,6 +16,7 @@ from .onestop.models import (  # noqa: F401
     ReceiptCounter,
 )
 from .outbox import OutboxItem  # noqa: F401
+from .ratelimit import RateWindow  # noqa: F401
 from .routing.models import (  # noqa: F401
     Arrival,
     Dispatch,

@@ -123,6 +123,26 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/public/dossiers/{code}": {
+            "get": {
+                "summary": "Public lookup (no login): status and dates by receipt code; more with the slip's secret",
+                "security": [],
+                "parameters": [
+                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "s", "in": "query", "required": False, "schema": {"type": "string"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "Code, portal status 1-10, dates; with s: procedure, masked name, history"
+                    },
+                    "404": {"description": "Unknown code or wrong secret (the same answer)", **_json(_ref("Error"))},
+                    "429": {
+                        "description": "Too many lookups from this address (Retry-After)",
+                        **_json(_ref("Error")),
+                    },
+                },
+            }
+        },
         "/onestop/procedures": {
             "get": {
                 "summary": "The procedures catalogue (filtered by words of the name or code, field, organisation)",

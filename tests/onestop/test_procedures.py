@@ -17,12 +17,6 @@ from tests.support import ORG_B, ORG_C
 CODE = "1.000775.000.00.00.H99"
 
 
-@pytest.fixture
-def app(app_factory) -> Flask:  # type: ignore[no-untyped-def]
-    """The tests read the reasons in English."""
-    return app_factory(BABEL_DEFAULT_LOCALE="en")
-
-
 def procedure(**changes: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "code": CODE,

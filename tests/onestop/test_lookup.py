@@ -1,0 +1,113 @@
+"""The public lookup without an account: the code alone gives the status and dates, the code and secret the
+procedure, the masked name and the messages written for the applicant; nothing personal ever; an unknown code and
+a wrong secret answer alike; a client asking too often is told to wait."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from flask import Flask
+
+from tests.onestop.conftest import intake
+
+LOOKUP = "/api/v1/public/dossiers/"
+
+
+@pytest.fixture
+def received(app: Flask, desk) -> dict:  # type: ignore[no-untyped-def]
+    answer = desk["a"].post("/api/v1/onestop/dossiers", json=intake())
+    assert answer.status_code == 201, answer.json
+    return answer.json
+
+
+def test_with_the_secret_the_applicant_sees_the_procedure_and_their_history(app, received):
+    from app.extensions import db
+    from app.onestop.models import Dossier, DossierEvent
+
+    with app.app_context():
+        dossier = db.session.query(Dossier).execution_options(all_organisations=True).one()
+        dossier.events.append(
+            DossierEvent(
+                to_status="received",
+                from_status="received",
+                note="Hồ sơ của người quen ông Tư, ưu tiên",
+                public_message="Hồ sơ đã được chuyển đến bộ phận chuyên môn.",
+            )
+        )
+        db.session.commit()
+    client = app.test_client()
+    answer = client.get(LOOKUP + received["code"], query_string={"s": received["secret"].lower()})
+    assert answer.status_code == 200, answer.json
+    body = answer.json
+    assert body["status"] == 2 and body["status_name"] == "Được tiếp nhận"
+    assert body["procedure"] == {"code": "1.001612.000.00.00.H99", "name": "Đăng ký thành lập hộ kinh doanh"}
+    assert body["applicant"] == "Nguyễn V*** A"
+    assert body["appointment_at"] == received["appointment_at"]
+    assert [h["message"] for h in body["history"]] == [None, "Hồ sơ đã được chuyển đến bộ phận chuyên môn."]
+    text = answer.get_data(as_text=True)
+    for private in ("0912345678", "001090012345", "an@example.vn", "Lê Lợi", "ông Tư", "Nguyễn Văn An"):
+        assert private not in text
+    assert answer.headers["Cache-Control"] == "no-store"
+
+    # The code alone: the status and the dates, nothing else.
+    alone = client.get(LOOKUP + received["code"])
+    assert alone.status_code == 200
+    assert set(alone.json) == {"code", "status", "status_name", "received_at", "appointment_at"}
+
+
+def test_unknown_codes_and_wrong_secrets_get_the_same_answer(app, received):
+    from app.onestop.codes import receipt_code
+
+    client = app.test_client()
+    never = receipt_code("000.00.00.H99", datetime.now(UTC).date(), 9999)
+    code, secret = received["code"], received["secret"]
+    wrong = "Z" * 6 if secret != "Z" * 6 else "Y" * 6
+    answers = [
+        client.get(LOOKUP + never),
+        client.get(LOOKUP + never, query_string={"s": secret}),
+        client.get(LOOKUP + code, query_string={"s": wrong}),
+        client.get(LOOKUP + code, query_string={"s": "' OR 1=1 --"}),
+        client.get(LOOKUP + code[:-1] + ("0" if code[-1] != "0" else "1"), query_string={"s": secret}),
+        client.get(LOOKUP + "<script>alert(1)</script>"),
+        client.get(LOOKUP + "x" * 3000),
+    ]
+    assert {a.status_code for a in answers} == {404}
+    assert len({a.data for a in answers}) == 1
+    assert "No dossier with this code and secret" in answers[0].json["error"]["message"]
+    # No listing or search without logging in.
+    assert client.get("/api/v1/public/dossiers").status_code in (404, 405)
+    assert client.get("/api/v1/onestop/dossiers/" + code).status_code == 401
+
+
+def test_a_client_asking_too_often_is_told_to_wait(app, received):
+    from app.onestop.lookup import LOOKUPS_PER_MINUTE
+
+    client = app.test_client()
+    # Twice the limit and one more: whatever minute boundary falls inside the burst, one window overflows.
+    statuses, waits = [], []
+    for _ in range(2 * LOOKUPS_PER_MINUTE + 1):
+        answer = client.get(LOOKUP + received["code"], query_string={"s": received["secret"]})
+        statuses.append(answer.status_code)
+        if answer.status_code == 429:
+            waits.append(int(answer.headers["Retry-After"]))
+            assert answer.json["error"]["code"] == "too_many_requests"
+    assert 429 in statuses and set(statuses) <= {200, 429}
+    assert all(1 <= w <= 60 for w in waits)
+    # Another address is not held back by this one.
+    other = client.get(LOOKUP + received["code"], environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert other.status_code == 200
+
+
+def test_limits_hold_across_processes_and_windows(app):
+    from app.errors import TooManyRequests
+    from app.ratelimit import hit
+
+    start = datetime(2026, 11, 25, 8, 0, 10, tzinfo=UTC)
+    with app.app_context():
+        assert [hit("t:1", 3, 60, start) for _ in range(3)] == [1, 2, 3]
+        with pytest.raises(TooManyRequests) as refused:
+            hit("t:1", 3, 60, start.replace(second=40))
+        assert refused.value.retry_after == 20
+        assert hit("t:2", 3, 60, start) == 1  # another client
+        assert hit("t:1", 3, 60, start.replace(minute=1)) == 1  # the next minute starts again
