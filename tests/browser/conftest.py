@@ -103,11 +103,12 @@ class Tab:
 
 @pytest.fixture
 def open_tab(browser, live_server: str, artifacts_dir: Path) -> Iterator[Callable[..., Tab]]:  # type: ignore[no-untyped-def]
-    """Open a fresh browser context: open_tab() anonymous, open_tab("clerk_a") logged in through the form."""
+    """Open a fresh browser context: open_tab() anonymous, open_tab("clerk_a") logged in through the form;
+    `viewport=(390, 844)` for a phone's screen."""
     contexts = []
 
-    def opener(username: str | None = None) -> Tab:
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="vi-VN")
+    def opener(username: str | None = None, viewport: tuple[int, int] = (1366, 900)) -> Tab:
+        context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]}, locale="vi-VN")
         context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         page = context.new_page()
