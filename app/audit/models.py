@@ -88,6 +88,7 @@ class AuditAction(enum.StrEnum):
     RECORD_FILE_EXPORTED = "record_file:exported"
     PROCEDURE_SAVED = "onestop:procedure:saved"
     DOSSIER_RECEIVED = "onestop:dossier:received"
+    DOSSIER_MOVED = "onestop:dossier:moved"
 
 
 class AuditChainHead(db.Model):

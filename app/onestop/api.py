@@ -19,7 +19,7 @@ from ..documents.uploads import Upload
 from ..errors import InvalidInput
 from ..extensions import db
 from ..validation import parse
-from . import intake, procedures, slips
+from . import intake, procedures, processing, slips
 from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import IntakeInput, ProcedureQuery
 
@@ -153,6 +153,11 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "appointment_at": _moment(d.appointment_at),
         "calendar_version": d.calendar_version,
         "received_by": {"id": d.received_by.id, "full_name": d.received_by.full_name},
+        "handler": {"id": d.handler.id, "full_name": d.handler.full_name} if d.handler else None,
+        "clock_stopped_at": _moment(d.clock_stopped_at),
+        "waited_seconds": d.waited_seconds,
+        "resolved_at": _moment(d.resolved_at),
+        "returned_at": _moment(d.returned_at),
         "events": [
             {
                 "at": _moment(e.at),
@@ -225,3 +230,12 @@ def dossier_slip(code: str):  # type: ignore[no-untyped-def]
     response.headers["Content-Disposition"] = f'inline; filename="{dossier.code}.pdf"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@api.post("/onestop/dossiers/<code>/moves")
+def move_dossier(code: str):  # type: ignore[no-untyped-def]
+    """Move the dossier on: {"move": ..., "note": for the staff, "public_message": for the applicant}."""
+    dossier = processing.move_dossier(current_user, code, parse(processing.MoveInput, json_object(MAX_JSON_BYTES)))
+    body = dossier_json(dossier)
+    db.session.commit()
+    return jsonify(body)

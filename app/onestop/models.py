@@ -224,10 +224,17 @@ class Dossier(OrgScoped, db.Model):
     appointment_at: Mapped[datetime | None]  # ngày hẹn trả kết quả
     calendar_version: Mapped[str | None] = mapped_column(sa.String(64))  # the calendar the appointment came from
     received_by_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id"))
+    handler_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))  # who took it in hand
+    clock_stopped_at: Mapped[datetime | None]  # since when the applicant is asked for papers (the clock stops)
+    # The office time the applicant held it, in all (the appointment moved by as much).
+    waited_seconds: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    resolved_at: Mapped[datetime | None]  # the result was approved (ready at the desk)
+    returned_at: Mapped[datetime | None]  # the result was handed back
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     procedure: Mapped[Procedure] = relationship()
+    handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
     received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
     papers: Mapped[list[DossierPaper]] = relationship(
         back_populates="dossier", order_by="DossierPaper.position", cascade="all, delete-orphan"

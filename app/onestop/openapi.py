@@ -5,12 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..openapi import _errors, _json, _ref
+from .processing import MoveInput
 from .schemas import IntakeInput, ProcedureInput
 
 
 def components() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
-    for model in (ProcedureInput, IntakeInput):
+    for model in (ProcedureInput, IntakeInput, MoveInput):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -113,6 +114,21 @@ def paths() -> dict[str, Any]:
                 "responses": {"200": {"description": "The dossier", **_json(_ref("Dossier"))}, **_errors("401", "404")},
             }
         },
+        "/onestop/dossiers/{code}/moves": {
+            "post": {
+                "summary": "Move the dossier on (transfer, take, submit, approve, send back, ask for papers, ...)",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": True, **_json(_ref("MoveInput"))},
+                "responses": {
+                    "200": {"description": "Moved", **_json(_ref("Dossier"))},
+                    "409": {
+                        "description": "Not a move from its status (error.state)",
+                        **_json(_ref("Error")),
+                    },
+                    **_errors("401", "403", "404", "422"),
+                },
+            }
+        },
         "/onestop/dossiers/{code}/slip.pdf": {
             "get": {
                 "summary": "The intake's slip (receipt and appointment, papers to complete, or refusal), a PDF",
@@ -132,9 +148,7 @@ def paths() -> dict[str, Any]:
                     {"name": "s", "in": "query", "required": False, "schema": {"type": "string"}},
                 ],
                 "responses": {
-                    "200": {
-                        "description": "Code, portal status 1-10, dates; with s: procedure, masked name, history"
-                    },
+                    "200": {"description": "Code, portal status 1-10, dates; with s: procedure, masked name, history"},
                     "404": {"description": "Unknown code or wrong secret (the same answer)", **_json(_ref("Error"))},
                     "429": {
                         "description": "Too many lookups from this address (Retry-After)",

@@ -1,0 +1,126 @@
+"""Moving a dossier through its procedure (machine.py holds the table of moves).
+
+Each move is checked against the table (409 naming the status it is in), the party (403), and the texts it needs:
+a request for papers and a suspension tell the applicant why (the public message, shown in the lookup), a send-back,
+a suspension and a withdrawal say why to the staff (the note, never shown to the public). Every move is on the
+dossier's timeline and in the audit log.
+
+The statutory clock stops while the applicant is asked for papers: when they come, the appointment moves by the
+office time the applicant held the dossier, so a dossier is never late for that time.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import gettext
+from pydantic import BaseModel, ConfigDict
+
+from ..audit.models import AuditAction
+from ..audit.service import record
+from ..auth.models import Role, User
+from ..calendar.service import load_calendar
+from ..errors import Forbidden, InvalidInput, InvalidState
+from ..extensions import db, utcnow
+from ..validation import opt_text
+from .intake import get_dossier
+from .machine import NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
+from .models import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
+
+
+class MoveInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    move: Move
+    note: opt_text(2000) = None  # for the staff only
+    public_message: opt_text(1000) = None  # for the applicant too
+
+
+def is_party(actor: User, dossier: Dossier, party: Party) -> bool:
+    resolving = actor.organisation_id == dossier.resolving_organisation_id
+    if party == Party.DESK:
+        return actor.organisation_id == dossier.organisation_id and actor.has_role(Role.ONESTOP)
+    if party == Party.RESOLVER:
+        return resolving and actor.has_role(Role.SPECIALIST, Role.LEADER)
+    if party == Party.RESOLVER_LEADER:
+        return resolving and actor.has_role(Role.LEADER)
+    assert party == Party.HANDLER
+    return resolving and (actor.id == dossier.handler_id or actor.has_role(Role.LEADER))
+
+
+def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
+    """Make the move, or refuse it (nothing written)."""
+    dossier = get_dossier(actor, code)
+    db.session.refresh(dossier, with_for_update=True)  # one move at a time: a second waits, then sees the first
+    status = DossierStatus(dossier.status)
+    target = next_status(status, data.move)
+    if target is None:
+        raise InvalidState(
+            gettext(
+                "The dossier is %(status)s: it cannot be moved by %(move)s.",
+                status=str(STATUS_LABELS[status]).lower(),
+                move=str(data.move),
+            ),
+            state=str(status),
+        )
+    if not any(is_party(actor, dossier, party) for party in PARTIES[data.move]):
+        raise Forbidden(gettext("You may not make this move on this dossier."))
+    problems: dict[str, str] = {}
+    if data.move in NEEDS_PUBLIC_MESSAGE and not data.public_message:
+        problems["public_message"] = gettext("Tell the applicant what is needed, or why.")
+    if data.move in NEEDS_NOTE and not data.note:
+        problems["note"] = gettext("Say why.")
+    if problems:
+        raise InvalidInput(problems)
+
+    now = utcnow()
+    details: dict[str, object] = {"move": str(data.move)}
+    if data.move == Move.TAKE:
+        dossier.handler_id = actor.id
+    elif data.move == Move.REQUEST_SUPPLEMENT:
+        dossier.clock_stopped_at = now
+    elif data.move == Move.SUPPLEMENT_RECEIVED:
+        details.update(_restart_clock(dossier, now))
+    elif data.move == Move.APPROVE:
+        dossier.resolved_at = now
+    elif data.move == Move.RETURN_RESULT:
+        dossier.returned_at = now
+    if status == DossierStatus.SUPPLEMENT_REQUESTED and data.move != Move.SUPPLEMENT_RECEIVED:
+        dossier.clock_stopped_at = None  # suspended or withdrawn while waiting: the clock never runs again
+    dossier.status = str(target)
+    dossier.events.append(
+        DossierEvent(
+            at=now,
+            actor_id=actor.id,
+            from_status=str(status),
+            to_status=str(target),
+            note=data.note,
+            public_message=data.public_message,
+            data=details,
+        )
+    )
+    db.session.flush()
+    record(
+        AuditAction.DOSSIER_MOVED,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        obj=("dossier", dossier.id),
+        code=dossier.code,
+        move=str(data.move),
+        from_status=str(status),
+        to_status=str(target),
+    )
+    return dossier
+
+
+def _restart_clock(dossier: Dossier, now: object) -> dict[str, object]:
+    """The papers came: the appointment moves by the office time waited since the clock stopped."""
+    stopped = dossier.clock_stopped_at
+    dossier.clock_stopped_at = None
+    if stopped is None or dossier.appointment_at is None:
+        return {}
+    calendar = load_calendar()
+    waited = max(calendar.working_time_between(stopped, now), timedelta(0))  # type: ignore[arg-type]
+    dossier.waited_seconds += int(waited.total_seconds())
+    dossier.appointment_at = calendar.add_working_hours(dossier.appointment_at, waited.total_seconds() / 3600)
+    return {"waited_seconds": int(waited.total_seconds())}

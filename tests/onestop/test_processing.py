@@ -1,0 +1,152 @@
+"""A dossier moved through its procedure: the desk transfers it, an official of the resolving organisation takes it,
+asks for papers (the clock stops and the appointment moves by the time waited), submits it, the leader sends it
+back and approves it, the desk hands the result back. Wrong moves answer 409 naming the status, wrong people 403;
+every move is on the timeline, the applicant sees only what was written for them."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from flask import Flask
+
+from tests.onestop.conftest import intake
+from tests.support import PASSWORD, ApiClient
+
+
+@pytest.fixture
+def people(app: Flask, desk) -> dict[str, ApiClient]:  # type: ignore[no-untyped-def]
+    """The desk (A), and of the resolving organisation B: a specialist, another specialist and the leader."""
+    from app.auth.service import create_user
+    from app.extensions import db
+    from app.onestop.models import Procedure
+
+    with app.app_context():
+        org_b = db.session.query(Procedure).first().resolving_organisation_id
+        create_user(
+            None,
+            org_b,
+            {"username": "specialist_b2", "full_name": "Chuyên viên B2", "roles": ["specialist"], "password": PASSWORD},
+        )
+        db.session.commit()
+    found = {"desk": desk["a"], "desk_b": desk["b"]}
+    for username in ("specialist_b", "specialist_b2", "leader_b", "leader_a", "clerk_b"):
+        found[username] = ApiClient.login(app, username, PASSWORD)
+    return found
+
+
+def move(client: ApiClient, code: str, name: str, **texts: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/api/v1/onestop/dossiers/{code}/moves", json={"move": name, **texts})
+
+
+def test_a_dossier_from_the_desk_to_its_result(app, people):
+    received = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json
+    code = received["code"]
+    steps = [
+        ("desk", "transfer", {}, "transferred", 4),
+        ("specialist_b", "take", {}, "in_process", 4),
+    ]
+    for who, name, texts, status, portal in steps:
+        answer = move(people[who], code, name, **texts)
+        assert answer.status_code == 200, (name, answer.json)
+        assert answer.json["status"] == status and answer.json["portal_status"] == portal
+    assert answer.json["handler"]["full_name"] == "Người specialist B"
+
+    # Papers asked for: the clock stops. Two working hours later by the calendar they come, and the appointment
+    # moves by exactly the office time waited.
+    asked = move(
+        people["specialist_b"], code, "request_supplement", public_message="Xin bổ sung bản sao sổ hộ khẩu.", note="x"
+    )
+    assert asked.status_code == 200 and asked.json["portal_status"] == 5 and asked.json["clock_stopped_at"]
+    from app.calendar.service import load_calendar
+    from app.extensions import db
+    from app.onestop.models import Dossier
+
+    with app.app_context():
+        calendar = load_calendar()
+        dossier = db.session.query(Dossier).execution_options(all_organisations=True).filter_by(code=code).one()
+        stopped = calendar.next_opening(datetime.fromisoformat(received["received_at"]) - timedelta(days=7))
+        dossier.clock_stopped_at = stopped
+        before = dossier.appointment_at
+        db.session.commit()
+        expected_wait = calendar.working_time_between(stopped, datetime.now(stopped.tzinfo))
+    back = move(people["desk"], code, "supplement_received", public_message="Đã nhận giấy tờ bổ sung.")
+    assert back.status_code == 200 and back.json["status"] == "in_process"
+    waited = back.json["waited_seconds"]
+    assert abs(waited - expected_wait.total_seconds()) < 120 and waited > 5 * 3600  # a week of office time
+    with app.app_context():
+        moved = calendar.add_working_hours(before, waited / 3600)
+        assert datetime.fromisoformat(back.json["appointment_at"]) == moved
+    assert back.json["clock_stopped_at"] is None
+
+    # Submitted, sent back with a reason, submitted again, approved, handed back.
+    assert move(people["specialist_b"], code, "submit").json["status"] == "awaiting_approval"
+    sent_back = move(people["leader_b"], code, "send_back")
+    assert sent_back.status_code == 422 and "note" in sent_back.json["error"]["fields"]
+    assert move(people["leader_b"], code, "send_back", note="Sửa lại điều 2").json["status"] == "in_process"
+    assert move(people["specialist_b"], code, "submit").status_code == 200
+    approved = move(people["leader_b"], code, "approve")
+    assert (
+        approved.json["status"] == "result_ready"
+        and approved.json["portal_status"] == 9
+        and approved.json["resolved_at"]
+    )
+    returned = move(people["desk"], code, "return_result", public_message="Đã trả kết quả.")
+    assert returned.json["status"] == "returned" and returned.json["portal_status"] == 10
+    assert [e["to"] for e in returned.json["events"]] == [
+        "received",
+        "transferred",
+        "in_process",
+        "supplement_requested",
+        "in_process",
+        "awaiting_approval",
+        "in_process",
+        "awaiting_approval",
+        "result_ready",
+        "returned",
+    ]
+
+    # The applicant's view: the messages written for them, never the notes.
+    public = app.test_client().get(f"/api/v1/public/dossiers/{code}", query_string={"s": received["secret"]}).json
+    messages = [h["message"] for h in public["history"] if h["message"]]
+    assert messages == ["Xin bổ sung bản sao sổ hộ khẩu.", "Đã nhận giấy tờ bổ sung.", "Đã trả kết quả."]
+    assert "Sửa lại điều 2" not in str(public) and public["status"] == 10
+
+    # Once handed back, nothing moves it any more.
+    late = move(people["leader_b"], code, "suspend", note="x", public_message="y")
+    assert late.status_code == 409 and late.json["error"]["state"] == "returned"
+
+
+def test_wrong_moves_and_wrong_people(app, people):
+    code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    # Out of order: 409 naming the status, nothing written.
+    skipped = move(people["specialist_b"], code, "take")
+    assert skipped.status_code == 409 and skipped.json["error"]["state"] == "received"
+    assert "cannot be moved by take" in skipped.json["error"]["message"]
+    assert move(people["desk"], code, "fly").status_code == 422
+    # The wrong people: another desk, the resolving organisation's clerk, another organisation's leader.
+    assert move(people["desk_b"], code, "transfer").status_code == 403
+    assert move(people["clerk_b"], code, "transfer").status_code == 403
+    assert move(people["leader_a"], code, "transfer").status_code == 403
+    assert move(people["desk"], code, "transfer").status_code == 200
+    assert move(people["clerk_b"], code, "take").status_code == 403
+    assert move(people["specialist_b"], code, "take").status_code == 200
+    # Only the handler (or a leader) goes on with it; a colleague may not.
+    assert move(people["specialist_b2"], code, "submit").status_code == 403
+    # Asking for papers tells the applicant what is needed.
+    missing = move(people["specialist_b"], code, "request_supplement")
+    assert missing.status_code == 422 and "public_message" in missing.json["error"]["fields"]
+    # A third organisation does not even learn that the dossier exists.
+    outsider = ApiClient.login(app, "leader_c", PASSWORD)
+    assert move(outsider, code, "suspend", note="x", public_message="y").status_code == 404
+    # Suspended by the resolving leader, with the reason for the applicant: final.
+    stopped = move(people["leader_b"], code, "suspend", note="Thiếu thẩm quyền", public_message="Hồ sơ dừng xử lý.")
+    assert stopped.status_code == 200 and stopped.json["portal_status"] == 8
+    assert move(people["desk"], code, "withdraw", note="x").status_code == 409
+
+
+def test_the_desk_withdraws_a_dossier_at_the_applicants_request(app, people):
+    code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    assert move(people["desk"], code, "withdraw").status_code == 422  # why, for the record
+    answer = move(people["desk"], code, "withdraw", note="Công dân nộp đơn xin rút hồ sơ")
+    assert answer.status_code == 200 and answer.json["portal_status"] == 7
