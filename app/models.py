@@ -8,6 +8,7 @@ from .documents.models import Document, DocumentChange, DocumentFile, DocumentGr
 from .notify.models import Notification  # noqa: F401
 from .onestop.models import (  # noqa: F401
     Dossier,
+    DossierApology,
     DossierEvent,
     DossierPaper,
     Procedure,

@@ -83,6 +83,23 @@ def send_reminders(app: Flask) -> int:
             db.session.remove()
 
 
+def draft_apologies(app: Flask) -> int:
+    """Apologies drafted for the dossiers that can no longer make their appointment (app/onestop/deadlines.py)."""
+    from .onestop.deadlines import draft_apologies as draft
+
+    with app.app_context():
+        try:
+            drafted = draft()
+            db.session.commit()
+            return drafted
+        except Exception:  # the next round tries again
+            log.exception("the worker could not check the dossiers' deadlines")
+            db.session.rollback()
+            return 0
+        finally:
+            db.session.remove()
+
+
 def queue_search_index(app: Flask) -> None:
     """A search index made empty at start (none yet, or of other fields) is filled again through the outbox."""
     from .search.indexing import queue_all_if_new
@@ -121,6 +138,7 @@ def run_forever(app: Flask, stop: threading.Event | None = None, idle_sleep: flo
         if remind_every > 0 and time.monotonic() >= next_reminders:
             if send_reminders(app):
                 taken = taken or 1  # their e-mails are in the outbox now: no sleep
+            draft_apologies(app)
             next_reminders = time.monotonic() + remind_every
         if taken == 0:
             stop.wait(pause)

@@ -89,6 +89,7 @@ class AuditAction(enum.StrEnum):
     PROCEDURE_SAVED = "onestop:procedure:saved"
     DOSSIER_RECEIVED = "onestop:dossier:received"
     DOSSIER_MOVED = "onestop:dossier:moved"
+    DOSSIER_APOLOGY_ISSUED = "onestop:dossier:apology:issued"
 
 
 class AuditChainHead(db.Model):

@@ -14,12 +14,13 @@ from flask_login import current_user
 
 from ..api import api, json_object
 from ..auth.models import Organisation
+from ..calendar.service import load_calendar
 from ..clock import to_local
 from ..documents.uploads import Upload
 from ..errors import InvalidInput
-from ..extensions import db
+from ..extensions import db, utcnow
 from ..validation import parse
-from . import intake, procedures, processing, slips
+from . import deadlines, intake, procedures, processing, slips
 from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import IntakeInput, ProcedureQuery
 
@@ -158,6 +159,28 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "waited_seconds": d.waited_seconds,
         "resolved_at": _moment(d.resolved_at),
         "returned_at": _moment(d.returned_at),
+        "promised_at": _moment(deadlines.promised(d)),
+        "steps_progress": [
+            {
+                "index": v.index,
+                "name": v.name,
+                "unit": v.unit,
+                "days": v.days,
+                "due": _moment(v.due),
+                "state": v.state,
+                "hours_left": v.hours_left,
+            }
+            for v in deadlines.steps_view(d, load_calendar(), utcnow())
+        ],
+        "apologies": [
+            {
+                "drafted_at": _moment(a.drafted_at),
+                "proposed_at": _moment(a.proposed_at),
+                "issued_at": _moment(a.issued_at),
+                "new_appointment_at": _moment(a.new_appointment_at),
+            }
+            for a in d.apologies
+        ],
         "events": [
             {
                 "at": _moment(e.at),
@@ -239,3 +262,13 @@ def move_dossier(code: str):  # type: ignore[no-untyped-def]
     body = dossier_json(dossier)
     db.session.commit()
     return jsonify(body)
+
+
+@api.post("/onestop/dossiers/<code>/apology")
+def issue_apology(code: str):  # type: ignore[no-untyped-def]
+    """Issue the drafted apology with its new appointment ({"new_appointment_at"?, "public_message"?})."""
+    body = json_object(MAX_JSON_BYTES)
+    dossier = processing.issue_apology(current_user, code, parse(processing.ApologyInput, body))
+    result = dossier_json(dossier)
+    db.session.commit()
+    return jsonify(result)

@@ -5,7 +5,7 @@ The officer records the applicant, the procedure, the papers received (each scan
 content hash before the dossier exists), the channel and how the fee is paid. A received dossier gets its receipt
 code (the desk's sequence of the day, from one atomic UPDATE in the same transaction: safe with many app servers),
 its lookup secret and its appointment: the statutory working days counted from the next office opening after it
-was received (calendar.add_working_days; half a day is four office hours), with the calendar's version kept. A
+was received (deadlines.py; half a day is four office hours), with the calendar's version kept. A
 dossier asked to be completed (form 02) or refused (form 03) gets a code too, for its slip, and a reason from the
 list (a refusal without a reason is impossible); its clock never starts.
 """
@@ -13,8 +13,7 @@ list (a refusal without a reason is impossible); its clock never starts.
 from __future__ import annotations
 
 import io
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -23,12 +22,13 @@ from PIL import Image, UnidentifiedImageError
 from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Organisation, Role, User
-from ..calendar.service import WorkCalendar, load_calendar
+from ..calendar.service import load_calendar
 from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, insert_or_ignore, utcnow
 from ..storage.service import put_blob, record_blob
 from .codes import new_secret, receipt_code
+from .deadlines import appointment, step_deadlines
 from .models import (
     Dossier,
     DossierEvent,
@@ -40,8 +40,6 @@ from .models import (
 )
 from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeDecision, IntakeInput
 
-# Half a working day, for procedures whose time is in halves: a morning's office hours.
-HALF_DAY_HOURS = 4.0
 OFFICERS = (Role.ONESTOP,)
 SCAN_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
 MAX_SCAN_PIXELS = 100_000_000
@@ -153,16 +151,6 @@ def next_receipt_sequence(organisation_id: int, on: date) -> int:
     return taken
 
 
-def appointment(calendar: WorkCalendar, received: datetime, days: Decimal) -> tuple[datetime, datetime, str]:
-    """When the statutory time starts counting (the next office opening), the appointment, the calendar version."""
-    starts = calendar.next_opening(received)
-    whole = int(days)
-    due = calendar.add_working_days(starts, whole)
-    if days - whole:
-        due = calendar.add_working_hours(due, HALF_DAY_HOURS)
-    return starts, due, calendar.version
-
-
 def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | None = None) -> Dossier:
     """Receive the dossier (or record it as to be completed, or refused) at the actor's desk."""
     check_officer(actor)
@@ -217,6 +205,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
         dossier.counting_from, dossier.appointment_at, dossier.calendar_version = appointment(
             calendar, now, procedure.statutory_days
         )
+        dossier.step_due_at = step_deadlines(dossier, calendar)[0]
     for n, paper in enumerate(data.papers):
         listed = procedure.papers[paper.paper]
         blob = stored.get(n)

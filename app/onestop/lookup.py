@@ -22,6 +22,7 @@ from sqlalchemy.orm import selectinload
 from ..errors import NotFound
 from ..extensions import db
 from .codes import SECRET_LENGTH, canonical_code, canonical_secret, masked_name
+from .deadlines import promised
 from .models import PORTAL_STATUS, PORTAL_STATUS_NAMES, Dossier, DossierStatus
 
 # Compared with when the code is unknown, so that a miss costs what a wrong secret costs.
@@ -44,6 +45,7 @@ class PublicDossier:
     status_name: str
     received_at: datetime
     appointment_at: datetime | None
+    promised_at: datetime | None  # a new appointment given with an apology, else the first one
     full: bool  # the secret was given: what follows is filled in
     procedure_code: str | None = None
     procedure_name: str | None = None
@@ -63,7 +65,7 @@ def find_public(code_text: str, secret_text: str | None) -> PublicDossier:
         dossier = db.session.scalars(
             sa.select(Dossier)
             .where(Dossier.code == code)
-            .options(selectinload(Dossier.events), selectinload(Dossier.procedure))
+            .options(selectinload(Dossier.events), selectinload(Dossier.procedure), selectinload(Dossier.apologies))
             .execution_options(all_organisations=True)
         ).one_or_none()
     given = secret_text is not None and secret_text.strip() != ""
@@ -82,6 +84,7 @@ def find_public(code_text: str, secret_text: str | None) -> PublicDossier:
         status_name=PORTAL_STATUS_NAMES[portal],
         received_at=dossier.received_at,
         appointment_at=dossier.appointment_at,
+        promised_at=promised(dossier),
         full=given,
     )
     if given:

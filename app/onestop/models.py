@@ -228,6 +228,8 @@ class Dossier(OrgScoped, db.Model):
     clock_stopped_at: Mapped[datetime | None]  # since when the applicant is asked for papers (the clock stops)
     # The office time the applicant held it, in all (the appointment moved by as much).
     waited_seconds: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    step_index: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))  # the step it is at
+    step_due_at: Mapped[datetime | None] = mapped_column(index=True)  # that step's deadline, while the clock runs
     resolved_at: Mapped[datetime | None]  # the result was approved (ready at the desk)
     returned_at: Mapped[datetime | None]  # the result was handed back
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -241,6 +243,9 @@ class Dossier(OrgScoped, db.Model):
     )
     events: Mapped[list[DossierEvent]] = relationship(
         back_populates="dossier", order_by="DossierEvent.id", cascade="all, delete-orphan"
+    )
+    apologies: Mapped[list[DossierApology]] = relationship(
+        back_populates="dossier", order_by="DossierApology.id", cascade="all, delete-orphan"
     )
 
     __table_args__ = (
@@ -297,3 +302,22 @@ class DossierEvent(db.Model):
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+
+
+class DossierApology(db.Model):
+    """An apology and new appointment (phiếu xin lỗi và hẹn lại ngày trả kết quả): drafted when the remaining steps
+    can no longer fit before the appointment, issued by the unit (the applicant is then told). The dossier stays
+    late against its first appointment."""
+
+    __tablename__ = "dossier_apologies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    drafted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    proposed_at: Mapped[datetime]  # the new appointment proposed when drafted
+    reason: Mapped[str | None] = mapped_column(sa.Text)
+    issued_at: Mapped[datetime | None]
+    issued_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id"))
+    new_appointment_at: Mapped[datetime | None]  # the date given to the applicant when issued
+
+    dossier: Mapped[Dossier] = relationship(back_populates="apologies")

@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from ..openapi import _errors, _json, _ref
-from .processing import MoveInput
+from .processing import ApologyInput, MoveInput
 from .schemas import IntakeInput, ProcedureInput
 
 
 def components() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
-    for model in (ProcedureInput, IntakeInput, MoveInput):
+    for model in (ProcedureInput, IntakeInput, MoveInput, ApologyInput):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -125,6 +125,18 @@ def paths() -> dict[str, Any]:
                         "description": "Not a move from its status (error.state)",
                         **_json(_ref("Error")),
                     },
+                    **_errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/onestop/dossiers/{code}/apology": {
+            "post": {
+                "summary": "Issue the apology drafted when the dossier cannot make its appointment, with a new date",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {"required": False, **_json(_ref("ApologyInput"))},
+                "responses": {
+                    "200": {"description": "Issued", **_json(_ref("Dossier"))},
+                    "409": {"description": "No apology is waiting to be issued", **_json(_ref("Error"))},
                     **_errors("401", "403", "404", "422"),
                 },
             }

@@ -11,20 +11,22 @@ office time the applicant held the dossier, so a dossier is never late for that 
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask_babel import gettext
-from pydantic import BaseModel, ConfigDict
+from pydantic import AwareDatetime, BaseModel, ConfigDict
 
 from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Role, User
-from ..calendar.service import load_calendar
+from ..calendar.service import WorkCalendar, load_calendar
+from ..clock import to_local
 from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db, utcnow
 from ..validation import opt_text
+from .deadlines import check_late_risk, step_deadlines
 from .intake import get_dossier
-from .machine import NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
+from .machine import CLOCK_RUNS, NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
 from .models import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
 
 
@@ -87,7 +89,12 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
         dossier.returned_at = now
     if status == DossierStatus.SUPPLEMENT_REQUESTED and data.move != Move.SUPPLEMENT_RECEIVED:
         dossier.clock_stopped_at = None  # suspended or withdrawn while waiting: the clock never runs again
+    _advance_step(dossier, data.move)
     dossier.status = str(target)
+    calendar = load_calendar()
+    _set_step_due(dossier, calendar)
+    if target in CLOCK_RUNS:
+        check_late_risk(dossier, calendar, now)
     dossier.events.append(
         DossierEvent(
             at=now,
@@ -113,6 +120,29 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
     return dossier
 
 
+def _advance_step(dossier: Dossier, move: Move) -> None:
+    """The step a move brings the dossier to: the desk's first step, the handling steps, the approval step (when
+    the procedure has one before the return), the return."""
+    last = len(dossier.steps) - 1
+    if move == Move.TRANSFER:
+        dossier.step_index = min(1, last)
+    elif move == Move.SUBMIT:
+        dossier.step_index = min(dossier.step_index + 1, max(last - 1, dossier.step_index))
+    elif move == Move.SEND_BACK:
+        dossier.step_index = max(min(1, last), dossier.step_index - 1)
+    elif move == Move.APPROVE:
+        dossier.step_index = last
+    elif move == Move.RETURN_RESULT:
+        dossier.step_index = last + 1
+
+
+def _set_step_due(dossier: Dossier, calendar: WorkCalendar) -> None:
+    """The current step's deadline while the clock runs (what the worker's check of late dossiers reads)."""
+    deadlines = step_deadlines(dossier, calendar)
+    running = DossierStatus(dossier.status) in CLOCK_RUNS and dossier.clock_stopped_at is None
+    dossier.step_due_at = deadlines[dossier.step_index] if running and dossier.step_index < len(deadlines) else None
+
+
 def _restart_clock(dossier: Dossier, now: object) -> dict[str, object]:
     """The papers came: the appointment moves by the office time waited since the clock stopped."""
     stopped = dossier.clock_stopped_at
@@ -124,3 +154,64 @@ def _restart_clock(dossier: Dossier, now: object) -> dict[str, object]:
     dossier.waited_seconds += int(waited.total_seconds())
     dossier.appointment_at = calendar.add_working_hours(dossier.appointment_at, waited.total_seconds() / 3600)
     return {"waited_seconds": int(waited.total_seconds())}
+
+
+class ApologyInput(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    new_appointment_at: AwareDatetime | None = None  # default: the date proposed when the apology was drafted
+    public_message: opt_text(1000) = None  # default: the apology's usual words with the new date
+
+
+def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
+    """Issue the drafted apology with its new appointment (the desk or the resolving organisation's leader); the
+    applicant sees it in the lookup. The dossier is still counted late against its first appointment."""
+    dossier = get_dossier(actor, code)
+    db.session.refresh(dossier, with_for_update=True)
+    if not any(is_party(actor, dossier, party) for party in (Party.DESK, Party.RESOLVER_LEADER)):
+        raise Forbidden(gettext("You may not make this move on this dossier."))
+    draft = next((a for a in dossier.apologies if a.issued_at is None), None)
+    if draft is None:
+        raise InvalidState(gettext("No apology is waiting to be issued for this dossier."), state=dossier.status)
+    new = data.new_appointment_at or draft.proposed_at
+    if new < draft.proposed_at:
+        raise InvalidInput(
+            {
+                "new_appointment_at": gettext(
+                    "The new appointment cannot come before %(when)s, when the remaining steps can end.",
+                    when=format_moment(draft.proposed_at),
+                )
+            }
+        )
+    now = utcnow()
+    draft.issued_at, draft.issued_by_id, draft.new_appointment_at = now, actor.id, new
+    message = data.public_message or (
+        "Hồ sơ của ông/bà chưa giải quyết xong theo ngày hẹn. Chúng tôi thành thật xin lỗi và hẹn lại ngày trả kết "
+        f"quả: {format_moment(new)}."
+    )
+    dossier.events.append(
+        DossierEvent(
+            at=now,
+            actor_id=actor.id,
+            from_status=dossier.status,
+            to_status=dossier.status,
+            public_message=message,
+            data={"apology": draft.id, "new_appointment_at": new.isoformat()},
+        )
+    )
+    db.session.flush()
+    record(
+        AuditAction.DOSSIER_APOLOGY_ISSUED,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        obj=("dossier", dossier.id),
+        code=dossier.code,
+        new_appointment_at=new.isoformat(),
+    )
+    return dossier
+
+
+def format_moment(moment: datetime) -> str:
+    local = to_local(moment)
+    assert local is not None
+    return f"{local:%H:%M} ngày {local:%d/%m/%Y}"

@@ -25,6 +25,7 @@ def public_json(found: PublicDossier) -> dict[str, Any]:
         "status_name": found.status_name,
         "received_at": _moment(found.received_at),
         "appointment_at": _moment(found.appointment_at),
+        "new_appointment_at": _moment(found.promised_at) if found.promised_at != found.appointment_at else None,
     }
     if found.full:
         body["procedure"] = {"code": found.procedure_code, "name": found.procedure_name}

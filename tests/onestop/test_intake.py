@@ -96,7 +96,7 @@ def test_a_dossier_is_received_with_its_scans_code_secret_and_appointment(app, d
 
 def test_half_days_and_after_hours_on_the_legal_clock():
     from app.calendar.work_calendar import WorkCalendar
-    from app.onestop.intake import appointment
+    from app.onestop.deadlines import appointment
 
     calendar = WorkCalendar.national([2026, 2027])
     tz = calendar.tz

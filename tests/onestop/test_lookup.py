@@ -53,7 +53,7 @@ def test_with_the_secret_the_applicant_sees_the_procedure_and_their_history(app,
     # The code alone: the status and the dates, nothing else.
     alone = client.get(LOOKUP + received["code"])
     assert alone.status_code == 200
-    assert set(alone.json) == {"code", "status", "status_name", "received_at", "appointment_at"}
+    assert set(alone.json) == {"code", "status", "status_name", "received_at", "appointment_at", "new_appointment_at"}
 
 
 def test_unknown_codes_and_wrong_secrets_get_the_same_answer(app, received):

@@ -150,3 +150,51 @@ def test_the_desk_withdraws_a_dossier_at_the_applicants_request(app, people):
     assert move(people["desk"], code, "withdraw").status_code == 422  # why, for the record
     answer = move(people["desk"], code, "withdraw", note="Công dân nộp đơn xin rút hồ sơ")
     assert answer.status_code == 200 and answer.json["portal_status"] == 7
+
+
+def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_date(app, people):
+    from app.calendar.service import load_calendar
+    from app.extensions import db
+    from app.onestop.deadlines import add_days, draft_apologies
+    from app.onestop.models import Dossier
+
+    received = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json
+    code = received["code"]
+    assert move(people["desk"], code, "transfer").status_code == 200
+    taken = move(people["specialist_b"], code, "take").json
+    progress = taken["steps_progress"]
+    assert [s["state"] for s in progress] == ["done", "current", "next"] and progress[1]["hours_left"] > 0
+    assert taken["apologies"] == []
+
+    # As if it had been received two weeks ago: the appraisal step is overdue and the last step cannot fit.
+    with app.app_context():
+        calendar = load_calendar()
+        dossier = db.session.query(Dossier).execution_options(all_organisations=True).filter_by(code=code).one()
+        dossier.counting_from = calendar.next_opening(dossier.counting_from - timedelta(days=14))
+        dossier.appointment_at = add_days(calendar, dossier.counting_from, dossier.statutory_days)
+        dossier.step_due_at = add_days(calendar, dossier.counting_from, dossier.statutory_days - 1)
+        db.session.commit()
+        assert draft_apologies() == 1
+        db.session.commit()
+        assert draft_apologies() == 0  # one draft at a time
+        db.session.commit()
+    seen = people["desk"].get(f"/api/v1/onestop/dossiers/{code}").json
+    assert seen["steps_progress"][1]["hours_left"] < 0  # overdue, in office hours
+    draft = seen["apologies"][0]
+    assert draft["issued_at"] is None and draft["proposed_at"] > seen["appointment_at"]
+
+    # Who may issue it, and not for a date before the work can end.
+    assert people["specialist_b"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={}).status_code == 403
+    early = people["desk"].post(
+        f"/api/v1/onestop/dossiers/{code}/apology", json={"new_appointment_at": seen["appointment_at"]}
+    )
+    assert early.status_code == 422 and "new_appointment_at" in early.json["error"]["fields"]
+    issued = people["desk"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={})
+    assert issued.status_code == 200, issued.json
+    assert issued.json["promised_at"] == draft["proposed_at"] and issued.json["apologies"][0]["issued_at"]
+    again = people["desk"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={})
+    assert again.status_code == 409
+
+    public = app.test_client().get(f"/api/v1/public/dossiers/{code}", query_string={"s": received["secret"]}).json
+    assert public["new_appointment_at"] == draft["proposed_at"] and public["appointment_at"] == seen["appointment_at"]
+    assert "thành thật xin lỗi" in public["history"][-1]["message"]
