@@ -69,6 +69,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .auth.admin import admin
     from .auth.views import auth
     from .documents.views import documents
+    from .onestop.pages import onestop_pages
     from .onestop.public_pages import onestop_public
     from .routing.pages import routing_pages
     from .search.pages import search_pages
@@ -89,6 +90,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(archive_pages)
     app.register_blueprint(register_exports)
     app.register_blueprint(onestop_public)
+    app.register_blueprint(onestop_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 

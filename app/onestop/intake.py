@@ -13,6 +13,7 @@ list (a refusal without a reason is impossible); its clock never starts.
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -250,3 +251,34 @@ def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
     if found is None:
         raise NotFound(gettext("No dossier of yours has the code %(code)s.", code=code))
     return found
+
+
+@dataclass
+class DossierPage:
+    items: list[Dossier]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_dossiers(actor: User, *, resolving: bool = False, page: int = 1, per_page: int = 50) -> DossierPage:
+    """The dossiers the actor's desk received (or, with `resolving`, those their organisation resolves), newest
+    first."""
+    column = Dossier.resolving_organisation_id if resolving else Dossier.organisation_id
+    where = column == actor.organisation_id
+    total = db.session.scalar(
+        sa.select(sa.func.count()).select_from(Dossier).where(where).execution_options(all_organisations=True)
+    )
+    items = db.session.scalars(
+        sa.select(Dossier)
+        .where(where)
+        .order_by(Dossier.received_at.desc(), Dossier.id.desc())
+        .limit(per_page)
+        .offset((page - 1) * per_page)
+        .execution_options(all_organisations=True)
+    ).all()
+    return DossierPage(list(items), total or 0, page, per_page)

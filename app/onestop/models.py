@@ -165,17 +165,17 @@ PORTAL_STATUS_NAMES = {
 }
 
 STATUS_LABELS = {
-    DossierStatus.RECEIVED: _l("Received"),
+    DossierStatus.RECEIVED: _l("Dossier received"),
     DossierStatus.INCOMPLETE: _l("Papers to complete"),
     DossierStatus.REFUSED: _l("Refused"),
-    DossierStatus.TRANSFERRED: _l("Transferred"),
+    DossierStatus.TRANSFERRED: _l("Transferred for processing"),
     DossierStatus.IN_PROCESS: _l("In process"),
     DossierStatus.AWAITING_APPROVAL: _l("Awaiting approval"),
     DossierStatus.SUPPLEMENT_REQUESTED: _l("Supplement requested"),
     DossierStatus.SUSPENDED: _l("Suspended"),
     DossierStatus.WITHDRAWN: _l("Withdrawn"),
     DossierStatus.RESULT_READY: _l("Result ready"),
-    DossierStatus.RETURNED: _l("Returned"),
+    DossierStatus.RETURNED: _l("Result handed back"),
 }
 
 

@@ -1,0 +1,230 @@
+"""The one-stop pages: the desk's dossiers and the resolving organisation's, receiving a dossier (choose the
+procedure, then its papers, the applicant, the channel and the fee), and one dossier with its steps, timeline, the
+moves the reader may make, its slip and its apology.
+
+The views read the form, call one service function, commit and say what happened; the rules are in intake.py,
+processing.py and deadlines.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from ..auth.models import Role
+from ..calendar.service import load_calendar
+from ..documents.uploads import Upload
+from ..errors import DomainError, Forbidden, InvalidInput
+from ..extensions import db, utcnow
+from ..validation import parse
+from . import deadlines, intake, processing
+from .machine import PARTIES, TRANSITIONS, Move
+from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
+from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeInput
+
+onestop_pages = Blueprint("onestop_pages", __name__)
+
+STAFF = (Role.ONESTOP, Role.SPECIALIST, Role.LEADER)
+MOVE_LABELS = {
+    Move.TRANSFER: _l("Transfer for processing"),
+    Move.TAKE: _l("Take it in hand"),
+    Move.SUBMIT: _l("Submit for approval"),
+    Move.APPROVE: _l("Approve the result"),
+    Move.SEND_BACK: _l("Send back"),
+    Move.REQUEST_SUPPLEMENT: _l("Ask for papers"),
+    Move.SUPPLEMENT_RECEIVED: _l("Papers received"),
+    Move.SUSPEND: _l("Suspend"),
+    Move.WITHDRAW: _l("Withdraw"),
+    Move.RETURN_RESULT: _l("Hand the result back"),
+}
+REASON_LABELS = {
+    "missing_paper": _l("A paper is missing"),
+    "wrong_form": _l("Wrong form, or not the original or copy required"),
+    "expired_paper": _l("A paper has expired"),
+    "inconsistent": _l("The papers do not agree"),
+    "not_competent": _l("Not within this agency's competence"),
+    "not_eligible": _l("Not eligible under the rules"),
+    "already_filed": _l("Already filed and being resolved"),
+    "false_papers": _l("Signs of forged papers"),
+    "other": _l("Another reason"),
+}
+
+
+def _staff_only() -> None:
+    if not current_user.has_role(*STAFF):
+        raise Forbidden(gettext("The one-stop pages are for one-stop officers and the officials who resolve dossiers."))
+
+
+@onestop_pages.get("/onestop")
+def index():  # type: ignore[no-untyped-def]
+    _staff_only()
+    resolving = request.args.get("view") == "resolving" or not current_user.has_role(Role.ONESTOP)
+    page = request.args.get("page", "1")
+    found = intake.list_dossiers(
+        current_user, resolving=resolving, page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    )
+    return render_template("onestop/index.html", page=found, resolving=resolving, labels=STATUS_LABELS)
+
+
+def _procedures() -> list[Procedure]:
+    return list(db.session.scalars(sa.select(Procedure).where(Procedure.active.is_(True)).order_by(Procedure.name)))
+
+
+def _receive_page(form: dict[str, Any], errors: dict[str, str], status: int = 200):  # type: ignore[no-untyped-def]
+    chosen = None
+    code = form.get("procedure", "")
+    if code:
+        chosen = db.session.scalars(sa.select(Procedure).where(Procedure.code == code)).one_or_none()
+    page = render_template(
+        "onestop/receive.html",
+        procedures=_procedures(),
+        chosen=chosen,
+        form=form,
+        errors=errors,
+        fee_modes=list(FeeMode),
+        incomplete_reasons=[(r, REASON_LABELS[r]) for r in INCOMPLETE_REASONS],
+        refusal_reasons=[(r, REASON_LABELS[r]) for r in REFUSAL_REASONS],
+    )
+    return page, status
+
+
+@onestop_pages.get("/onestop/receive")
+def receive_form():  # type: ignore[no-untyped-def]
+    intake.check_officer(current_user)
+    return _receive_page({"procedure": request.args.get("procedure", ""), "channel": "direct", "fee_mode": ""}, {})
+
+
+def _intake_from_form(form: dict[str, Any], chosen: Procedure) -> tuple[dict[str, Any], dict[int, Upload]]:
+    """The form as the intake's fields: the papers ticked (with their copies) in the procedure's order, and each
+    one's scan if a file was chosen."""
+    papers, scans = [], {}
+    for index, _paper in enumerate(chosen.papers):
+        if form.get(f"paper_{index}") != "on":
+            continue
+        copies = form.get(f"copies_{index}", "1")
+        papers.append({"paper": index, "copies": int(copies) if copies.isdigit() else copies})
+        upload = request.files.get(f"scan_{index}")
+        if upload and upload.filename:
+            scans[len(papers) - 1] = Upload(upload.filename, upload.read())
+    decision = form.get("decision", "receive")
+    reason = form.get("reason_code_refuse" if decision == "refuse" else "reason_code_incomplete") or None
+    fields = {
+        "procedure": chosen.code,
+        "applicant": {
+            "name": form.get("applicant_name", ""),
+            "id_number": form.get("applicant_id_number") or None,
+            "phone": form.get("applicant_phone") or None,
+            "email": form.get("applicant_email") or None,
+            "address": form.get("applicant_address") or None,
+        },
+        "channel": form.get("channel", "direct"),
+        "fee_mode": form.get("fee_mode") or ("paid" if chosen.total_fee else "none"),
+        "papers": papers,
+        "decision": decision,
+        "reason_code": reason if decision != "receive" else None,
+        "reason_text": form.get("reason_text") or None,
+    }
+    return fields, scans
+
+
+def _flat_errors(err: DomainError) -> dict[str, str]:
+    if isinstance(err, InvalidInput) and err.fields:
+        return {k.replace("applicant.", "applicant_"): v for k, v in err.fields.items()}
+    return {"form": err.text()}
+
+
+@onestop_pages.post("/onestop/receive")
+def receive():  # type: ignore[no-untyped-def]
+    intake.check_officer(current_user)
+    form = request.form.to_dict()
+    chosen = db.session.scalars(sa.select(Procedure).where(Procedure.code == form.get("procedure", ""))).one_or_none()
+    if chosen is None:
+        return _receive_page(form, {"procedure": gettext("Choose the procedure.")}, 422)
+    fields, scans = _intake_from_form(form, chosen)
+    try:
+        dossier = intake.receive_dossier(current_user, parse(IntakeInput, fields), scans)
+    except DomainError as err:
+        if err.status == 403:
+            raise
+        db.session.rollback()
+        return _receive_page(form, _flat_errors(err), 422)
+    db.session.commit()
+    flash(gettext("Dossier %(code)s recorded. Print its slip for the applicant.", code=dossier.code), "success")
+    return redirect(url_for("onestop_pages.dossier", code=dossier.code))
+
+
+def _moves_for(dossier: Dossier) -> list[tuple[str, str]]:
+    status = DossierStatus(dossier.status)
+    return [
+        (str(move), MOVE_LABELS[move])
+        for (state, move) in TRANSITIONS
+        if state == status and any(processing.is_party(current_user, dossier, p) for p in PARTIES[move])
+    ]
+
+
+@onestop_pages.get("/onestop/dossiers/<code>")
+def dossier(code: str):  # type: ignore[no-untyped-def]
+    _staff_only()
+    found = intake.get_dossier(current_user, code)
+    calendar = load_calendar()
+    can_apologise = any(
+        processing.is_party(current_user, found, p) for p in (processing.Party.DESK, processing.Party.RESOLVER_LEADER)
+    ) and any(a.issued_at is None for a in found.apologies)
+    return render_template(
+        "onestop/dossier.html",
+        dossier=found,
+        status_label=STATUS_LABELS[DossierStatus(found.status)],
+        steps=deadlines.steps_view(found, calendar, utcnow()),
+        promised=deadlines.promised(found),
+        moves=_moves_for(found),
+        can_apologise=can_apologise,
+        own_desk=found.organisation_id == current_user.organisation_id,
+        labels=STATUS_LABELS,
+        reason_labels=REASON_LABELS,
+    )
+
+
+@onestop_pages.post("/onestop/dossiers/<code>/moves")
+def move(code: str):  # type: ignore[no-untyped-def]
+    _staff_only()
+    form = request.form.to_dict()
+    fields = {
+        "move": form.get("move", ""),
+        "note": form.get("note") or None,
+        "public_message": form.get("public_message") or None,
+    }
+    try:
+        moved = processing.move_dossier(current_user, code, parse(processing.MoveInput, fields))
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash("; ".join(_flat_errors(err).values()), "error")
+        return redirect(url_for("onestop_pages.dossier", code=code))
+    db.session.commit()
+    flash(
+        gettext("Done: the dossier is now %(status)s.", status=str(STATUS_LABELS[DossierStatus(moved.status)]).lower()),
+        "success",
+    )
+    return redirect(url_for("onestop_pages.dossier", code=moved.code))
+
+
+@onestop_pages.post("/onestop/dossiers/<code>/apology")
+def apologise(code: str):  # type: ignore[no-untyped-def]
+    _staff_only()
+    try:
+        processing.issue_apology(current_user, code, processing.ApologyInput())
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash(err.text(), "error")
+        return redirect(url_for("onestop_pages.dossier", code=code))
+    db.session.commit()
+    flash(gettext("The apology was issued with its new appointment."), "success")
+    return redirect(url_for("onestop_pages.dossier", code=code))
