@@ -72,6 +72,12 @@ class Config:
     SMTP_STARTTLS = _bool(os.environ.get("SMTP_STARTTLS"))
     SMTP_FROM = os.environ.get("SMTP_FROM", "e-office@localhost")
     SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", "20"))
+    # Text messages to applicants through an HTTP SMS gateway (empty: none), and the token the gateway sends with
+    # the messages it posts to /api/v1/onestop/sms/inbound (empty: the webhook is closed).
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+    SMS_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("SMS_GATEWAY_TIMEOUT_SECONDS", "10"))
+    SMS_INBOUND_TOKEN = os.environ.get("SMS_INBOUND_TOKEN", "")
     PORT = int(os.environ.get("PORT", "5000"))
 
     # The outbox and its worker: deliveries to peer servers and statuses back.

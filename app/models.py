@@ -7,6 +7,7 @@ from .calendar.models import CalendarDay, OfficeHours  # noqa: F401
 from .documents.models import Document, DocumentChange, DocumentFile, DocumentGrant, Register  # noqa: F401
 from .notify.models import Notification  # noqa: F401
 from .onestop.models import (  # noqa: F401
+    ApplicantNotice,
     Dossier,
     DossierApology,
     DossierEvent,

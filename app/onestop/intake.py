@@ -28,6 +28,7 @@ from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, insert_or_ignore, utcnow
 from ..storage.service import put_blob, record_blob
+from . import notices
 from .codes import new_secret, receipt_code
 from .deadlines import appointment, step_deadlines
 from .models import (
@@ -227,6 +228,8 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     )
     db.session.add(dossier)
     db.session.flush()
+    if status == DossierStatus.RECEIVED:
+        notices.queue_notice(dossier, "received", notices.notice_text(dossier, "received"))
     record(
         AuditAction.DOSSIER_RECEIVED,
         actor=actor,

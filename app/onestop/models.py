@@ -321,3 +321,27 @@ class DossierApology(db.Model):
     new_appointment_at: Mapped[datetime | None]  # the date given to the applicant when issued
 
     dossier: Mapped[Dossier] = relationship(back_populates="apologies")
+
+
+class NoticeState(enum.StrEnum):
+    SENDING = "sending"  # claimed: the message may be leaving
+    SENT = "sent"
+    FAILED = "failed"  # surely not sent: may be tried again
+    UNKNOWN = "unknown"  # the channel did not say: never resent
+
+
+class ApplicantNotice(db.Model):
+    """One notice's attempt on one channel (at most one row per notice and channel)."""
+
+    __tablename__ = "applicant_notices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dossier_id: Mapped[int] = mapped_column(sa.ForeignKey("dossiers.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(sa.String(80))  # what the notice is about: "received", "event:42", ...
+    channel: Mapped[str] = mapped_column(sa.String(10))
+    state: Mapped[str] = mapped_column(sa.String(10))
+    error: Mapped[str | None] = mapped_column(sa.String(300))
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    __table_args__ = (sa.UniqueConstraint("dossier_id", "key", "channel"),)

@@ -169,6 +169,19 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/onestop/sms/inbound": {
+            "post": {
+                "summary": "The SMS gateway's webhook: {from, text} of a text message HS <code> <secret>; {reply}",
+                "security": [],
+                "description": "Authenticated by the gateway's token in the X-SMS-Gateway-Token header",
+                "responses": {
+                    "200": {"description": "The reply to send back: the status and dates, or that nothing was found"},
+                    "401": {"description": "The gateway's token is missing or wrong", **_json(_ref("Error"))},
+                    "429": {"description": "Too many messages from this sender (Retry-After)", **_json(_ref("Error"))},
+                    **_errors("422"),
+                },
+            }
+        },
         "/onestop/procedures": {
             "get": {
                 "summary": "The procedures catalogue (filtered by words of the name or code, field, organisation)",

@@ -24,6 +24,7 @@ from ..clock import to_local
 from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db, utcnow
 from ..validation import opt_text
+from . import notices
 from .deadlines import check_late_risk, step_deadlines
 from .intake import get_dossier
 from .machine import CLOCK_RUNS, NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
@@ -107,6 +108,11 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
         )
     )
     db.session.flush()
+    if data.move == Move.REQUEST_SUPPLEMENT:
+        text = notices.notice_text(dossier, "supplement", data.public_message)
+        notices.queue_notice(dossier, f"supplement:{dossier.events[-1].id}", text)
+    elif data.move == Move.APPROVE:
+        notices.queue_notice(dossier, "result_ready", notices.notice_text(dossier, "result_ready"))
     record(
         AuditAction.DOSSIER_MOVED,
         actor=actor,
@@ -200,6 +206,7 @@ def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
         )
     )
     db.session.flush()
+    notices.queue_notice(dossier, f"apology:{draft.id}", notices.notice_text(dossier, "late", when=new))
     record(
         AuditAction.DOSSIER_APOLOGY_ISSUED,
         actor=actor,

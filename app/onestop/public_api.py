@@ -1,16 +1,23 @@
-"""The public lookup over JSON, without logging in: GET /api/v1/public/dossiers/<code>?s=<secret>."""
+"""The public lookup over JSON, without logging in: GET /api/v1/public/dossiers/<code>?s=<secret>; and the SMS
+gateway's webhook for the text messages `HS <code> <secret>`, answered under the same rules."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from typing import Any
 
-from flask import jsonify, request
+from flask import current_app, jsonify, request
+from flask_babel import gettext
 
-from ..api import api
+from ..api import api, json_object
 from ..clock import to_local
+from ..errors import InvalidInput, NotFound, Unauthorized
 from ..ratelimit import client_key, hit
 from ..security import public
 from .lookup import LOOKUPS_PER_MINUTE, PublicDossier, find_public
+from .notices import sms_text
 
 
 def _moment(value: Any) -> str | None:
@@ -46,3 +53,44 @@ def public_dossier(code: str):  # type: ignore[no-untyped-def]
     response = jsonify(public_json(find_public(code, request.args.get("s"))))
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+# The gateway's token comes in a header of its own: an Authorization header would be read as a user's API token.
+INBOUND_HEADER = "X-SMS-Gateway-Token"
+INBOUND = re.compile(r"^\s*HS\s+(?P<code>\S+)\s+(?P<secret>\S+)\s*$", re.IGNORECASE)
+TEXTS_PER_MINUTE = 10
+
+
+def inbound_reply(text: str) -> str:
+    """The short answer to a text message `HS <code> <secret>`: the status and dates, folded for a phone; the
+    same words for an unknown code and a wrong secret."""
+    found = INBOUND.match(text or "")
+    if found is None:
+        return sms_text("Cu phap: HS <ma ho so> <ma bi mat>, vi du HS 000.00.31.H57-261125-0007-Q A2B3C4")
+    try:
+        dossier = find_public(found["code"], found["secret"])
+    except NotFound:
+        return sms_text("Khong tim thay ho so voi ma ho so va ma bi mat nay. Kiem tra lai tren giay tiep nhan.")
+    due = to_local(dossier.promised_at)
+    when = f"; hen tra {due:%H:%M %d/%m/%Y}" if due is not None else ""
+    return sms_text(f"HS {dossier.code}: {dossier.status_name}{when}")
+
+
+@api.post("/onestop/sms/inbound")
+@public
+def sms_inbound():  # type: ignore[no-untyped-def]
+    """A text message the SMS gateway received ({"from", "text"}), answered with {"reply"}: the gateway sends the
+    reply back. The gateway authenticates with SMS_INBOUND_TOKEN in the X-SMS-Gateway-Token header; each sender
+    may ask 10 times a minute."""
+    expected = current_app.config.get("SMS_INBOUND_TOKEN") or ""
+    given = request.headers.get(INBOUND_HEADER, "").strip()
+    if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+        raise Unauthorized(gettext("The SMS gateway's token is missing or wrong."))
+    body = json_object(16 * 1024)
+    sender, text = body.get("from"), body.get("text")
+    if not isinstance(sender, str) or not sender.strip() or not isinstance(text, str) or len(text) > 1000:
+        raise InvalidInput(
+            {"from": gettext("Required.")} if not isinstance(sender, str) else {"text": gettext("Required.")}
+        )
+    hit("sms:" + hashlib.sha256(sender.strip().encode()).hexdigest()[:40], TEXTS_PER_MINUTE, 60)
+    return jsonify({"reply": inbound_reply(text)})
