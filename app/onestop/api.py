@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app, jsonify, request, url_for
@@ -20,9 +20,9 @@ from ..documents.uploads import Upload
 from ..errors import InvalidInput
 from ..extensions import db, utcnow
 from ..validation import parse
-from . import deadlines, intake, procedures, processing, slips
+from . import deadlines, intake, procedures, processing, slips, statistics
 from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
-from .schemas import IntakeInput, ProcedureQuery
+from .schemas import IntakeInput, ProcedureQuery, StatsQuery
 
 # A procedure with its papers and steps fits in well under a megabyte.
 MAX_JSON_BYTES = 1024 * 1024
@@ -272,3 +272,82 @@ def issue_apology(code: str):  # type: ignore[no-untyped-def]
     result = dossier_json(dossier)
     db.session.commit()
     return jsonify(result)
+
+
+# --- Statistics -------------------------------------------------------------------------------------------------
+
+MAX_PERIOD_DAYS = 5 * 366
+
+
+def _period(query: StatsQuery) -> tuple[date, date]:
+    problems = {}
+    if query.start is None:
+        problems["from"] = gettext("Required.")
+    if query.end is None:
+        problems["to"] = gettext("Required.")
+    if problems:
+        raise InvalidInput(problems)
+    assert query.start is not None and query.end is not None
+    if query.end < query.start:
+        raise InvalidInput({"to": gettext("The end of the period comes before its start.")})
+    if (query.end - query.start).days > MAX_PERIOD_DAYS:
+        raise InvalidInput({"to": gettext("A period of at most five years.")})
+    return query.start, query.end
+
+
+def _row_json(row: statistics.StatsRow, stats: statistics.Statistics) -> dict[str, Any]:
+    key = {f"{stats.by}_id": row.key} if row.key is not None else {}
+    period = {"from": stats.start.isoformat(), "to": stats.end.isoformat()}
+    return {
+        "id": row.key,
+        "label": row.label,
+        **row.figures,
+        "received": row.received,
+        "resolved": row.resolved,
+        "in_progress": row.in_progress,
+        "on_time_share": row.on_time_share,
+        "links": {
+            name: url_for("api.statistics_dossiers", figure=name, **period, **key) for name in statistics.FIGURES
+        },
+    }
+
+
+@api.get("/onestop/statistics")
+def one_stop_statistics():  # type: ignore[no-untyped-def]
+    """Form 06's figures for a period (from, to), per resolving organisation or per procedure (by)."""
+    query = parse(StatsQuery, request.args.to_dict())
+    start, end = _period(query)
+    stats = statistics.statistics(start, end, query.by)
+    return jsonify(
+        {
+            "from": start.isoformat(),
+            "to": end.isoformat(),
+            "by": stats.by,
+            "rows": [_row_json(row, stats) for row in stats.rows],
+            "total": _row_json(stats.total, stats),
+            "agencies_without_late_share": stats.agencies_without_late_share,
+        }
+    )
+
+
+@api.get("/onestop/statistics/dossiers")
+def statistics_dossiers():  # type: ignore[no-untyped-def]
+    """The dossiers behind one figure (the count of all of them; the codes of those the caller's organisation
+    received or resolves)."""
+    query = parse(StatsQuery, request.args.to_dict())
+    start, end = _period(query)
+    if query.figure not in statistics.FIGURES:
+        raise InvalidInput({"figure": gettext("Must be one of: %(values)s.", values=", ".join(statistics.FIGURES))})
+    found = statistics.dossiers_behind(
+        current_user, query.figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id
+    )
+    return jsonify(
+        {
+            "figure": query.figure,
+            "total": found.total,
+            "items": [
+                {"code": d.code, "status": d.status, "url": url_for("api.get_dossier", code=d.code)}
+                for d in found.visible
+            ],
+        }
+    )

@@ -201,6 +201,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
         reason_code=data.reason_code if status != DossierStatus.RECEIVED else None,
         reason_text=data.reason_text,
         received_at=now,
+        received_on=today,
         received_by_id=actor.id,
     )
     if status == DossierStatus.RECEIVED:
@@ -208,6 +209,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
             calendar, now, procedure.statutory_days
         )
         dossier.step_due_at = step_deadlines(dossier, calendar)[0]
+        dossier.appointment_on = dossier.appointment_at.astimezone(calendar.tz).date()
     for n, paper in enumerate(data.papers):
         listed = procedure.papers[paper.paper]
         blob = stored.get(n)

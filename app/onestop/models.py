@@ -228,6 +228,11 @@ class Dossier(OrgScoped, db.Model):
     clock_stopped_at: Mapped[datetime | None]  # since when the applicant is asked for papers (the clock stops)
     # The office time the applicant held it, in all (the appointment moved by as much).
     waited_seconds: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
+    # The local days that the statistics judge by (dates, not timestamps: on time is the appointment's day).
+    received_on: Mapped[date | None] = mapped_column(index=True)
+    appointment_on: Mapped[date | None]
+    resolved_on: Mapped[date | None]  # the result was ready
+    stopped_on: Mapped[date | None]  # withdrawn or suspended
     step_index: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))  # the step it is at
     step_due_at: Mapped[datetime | None] = mapped_column(index=True)  # that step's deadline, while the clock runs
     resolved_at: Mapped[datetime | None]  # the result was approved (ready at the desk)

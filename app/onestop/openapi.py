@@ -182,6 +182,35 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/onestop/statistics": {
+            "get": {
+                "summary": "Form 06's figures for a period, per resolving organisation or per procedure",
+                "parameters": [
+                    {"name": "from", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                    {"name": "to", "in": "query", "required": True, "schema": {"type": "string", "format": "date"}},
+                    {"name": "by", "in": "query", "schema": {"type": "string", "enum": ["organisation", "procedure"]}},
+                ],
+                "responses": {
+                    "200": {"description": "rows, total, and a link to the dossiers behind each figure"},
+                    **_errors("401", "422"),
+                },
+            }
+        },
+        "/onestop/statistics/dossiers": {
+            "get": {
+                "summary": "The dossiers behind one figure: their count, and those of the caller's organisation",
+                "parameters": [
+                    {
+                        "name": name,
+                        "in": "query",
+                        "required": name in ("figure", "from", "to"),
+                        "schema": {"type": "string"},
+                    }
+                    for name in ("figure", "from", "to", "organisation_id", "procedure_id")
+                ],
+                "responses": {"200": {"description": "total, items"}, **_errors("401", "422")},
+            }
+        },
         "/onestop/procedures": {
             "get": {
                 "summary": "The procedures catalogue (filtered by words of the name or code, field, organisation)",

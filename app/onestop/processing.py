@@ -11,7 +11,7 @@ office time the applicant held the dossier, so a dossier is never late for that 
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask_babel import gettext
 from pydantic import AwareDatetime, BaseModel, ConfigDict
@@ -86,6 +86,9 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
         details.update(_restart_clock(dossier, now))
     elif data.move == Move.APPROVE:
         dossier.resolved_at = now
+        dossier.resolved_on = _local_day(now)
+    elif data.move in (Move.SUSPEND, Move.WITHDRAW):
+        dossier.stopped_on = _local_day(now)
     elif data.move == Move.RETURN_RESULT:
         dossier.returned_at = now
     if status == DossierStatus.SUPPLEMENT_REQUESTED and data.move != Move.SUPPLEMENT_RECEIVED:
@@ -159,6 +162,7 @@ def _restart_clock(dossier: Dossier, now: object) -> dict[str, object]:
     waited = max(calendar.working_time_between(stopped, now), timedelta(0))  # type: ignore[arg-type]
     dossier.waited_seconds += int(waited.total_seconds())
     dossier.appointment_at = calendar.add_working_hours(dossier.appointment_at, waited.total_seconds() / 3600)
+    dossier.appointment_on = _local_day(dossier.appointment_at)
     return {"waited_seconds": int(waited.total_seconds())}
 
 
@@ -216,6 +220,12 @@ def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
         new_appointment_at=new.isoformat(),
     )
     return dossier
+
+
+def _local_day(moment: datetime) -> date:
+    local = to_local(moment)
+    assert local is not None
+    return local.date()
 
 
 def format_moment(moment: datetime) -> str:

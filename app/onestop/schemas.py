@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from flask_babel import gettext
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..validation import Flag, Line, opt_int, opt_line
+from ..validation import Flag, Line, OptionalDate, opt_int, opt_line
 from .models import Channel, PaperForm
 
 # The national database's codes: "1.002835.000.00.00.H56" (the last parts name the province's copy), or the
@@ -222,3 +222,14 @@ class IntakeInput(BaseModel):
     decision: IntakeDecision = IntakeDecision.RECEIVE
     reason_code: opt_line(20) = None
     reason_text: opt_line(2000) = None
+
+
+class StatsQuery(BaseModel):
+    """A period of the statistics (both days included), grouped by resolving organisation or by procedure."""
+
+    start: Annotated[OptionalDate, Field(alias="from")] = None
+    end: Annotated[OptionalDate, Field(alias="to")] = None
+    by: Literal["organisation", "procedure"] = "organisation"
+    figure: opt_line(40) = None
+    organisation_id: opt_int(1, 2**31 - 1) = None
+    procedure_id: opt_int(1, 2**31 - 1) = None
