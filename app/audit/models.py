@@ -90,6 +90,7 @@ class AuditAction(enum.StrEnum):
     DOSSIER_RECEIVED = "onestop:dossier:received"
     DOSSIER_MOVED = "onestop:dossier:moved"
     DOSSIER_APOLOGY_ISSUED = "onestop:dossier:apology:issued"
+    DOSSIER_FEE_PAID = "onestop:dossier:fee:paid"
 
 
 class AuditChainHead(db.Model):

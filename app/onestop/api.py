@@ -274,6 +274,15 @@ def issue_apology(code: str):  # type: ignore[no-untyped-def]
     return jsonify(result)
 
 
+@api.post("/onestop/dossiers/<code>/fee-paid")
+def mark_fee_paid(code: str):  # type: ignore[no-untyped-def]
+    """The desk records the fee as paid."""
+    dossier = processing.mark_fee_paid(current_user, code)
+    body = dossier_json(dossier)
+    db.session.commit()
+    return jsonify(body)
+
+
 # --- Statistics -------------------------------------------------------------------------------------------------
 
 MAX_PERIOD_DAYS = 5 * 366

@@ -141,6 +141,17 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/onestop/dossiers/{code}/fee-paid": {
+            "post": {
+                "summary": "The desk records the dossier's fee as paid (once)",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "Recorded", **_json(_ref("Dossier"))},
+                    "409": {"description": "Paid already, or nothing to pay", **_json(_ref("Error"))},
+                    **_errors("401", "403", "404"),
+                },
+            }
+        },
         "/onestop/dossiers/{code}/slip.pdf": {
             "get": {
                 "summary": "The intake's slip (receipt and appointment, papers to complete, or refusal), a PDF",

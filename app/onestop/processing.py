@@ -232,3 +232,36 @@ def format_moment(moment: datetime) -> str:
     local = to_local(moment)
     assert local is not None
     return f"{local:%H:%M} ngày {local:%d/%m/%Y}"
+
+
+def mark_fee_paid(actor: User, code: str) -> Dossier:
+    """The desk records that the fee was paid (once; a dossier with nothing to pay has nothing to mark)."""
+    dossier = get_dossier(actor, code)
+    db.session.refresh(dossier, with_for_update=True)
+    if not is_party(actor, dossier, Party.DESK):
+        raise Forbidden(gettext("Only the desk that received the dossier records its fee."))
+    if dossier.fee_amount <= 0 or dossier.fee_mode in ("exempt", "none"):
+        raise InvalidState(gettext("This dossier has no fee to pay."), state=dossier.status)
+    if dossier.fee_paid_at is not None:
+        raise InvalidState(gettext("The fee was recorded as paid already."), state=dossier.status)
+    now = utcnow()
+    dossier.fee_paid_at = now
+    dossier.events.append(
+        DossierEvent(
+            at=now,
+            actor_id=actor.id,
+            from_status=dossier.status,
+            to_status=dossier.status,
+            data={"fee_paid": dossier.fee_amount},
+        )
+    )
+    db.session.flush()
+    record(
+        AuditAction.DOSSIER_FEE_PAID,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        obj=("dossier", dossier.id),
+        code=dossier.code,
+        amount=dossier.fee_amount,
+    )
+    return dossier

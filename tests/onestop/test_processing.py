@@ -198,3 +198,16 @@ def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_da
     public = app.test_client().get(f"/api/v1/public/dossiers/{code}", query_string={"s": received["secret"]}).json
     assert public["new_appointment_at"] == draft["proposed_at"] and public["appointment_at"] == seen["appointment_at"]
     assert "thành thật xin lỗi" in public["history"][-1]["message"]
+
+
+def test_the_desk_records_the_fee_once(app, people):
+    later = people["desk"].post("/api/v1/onestop/dossiers", json=intake(fee_mode="on_result")).json
+    assert later["fee"]["amount"] == 100_000 and later["fee"]["paid_at"] is None
+    assert people["specialist_b"].post(f"/api/v1/onestop/dossiers/{later['code']}/fee-paid").status_code == 403
+    paid = people["desk"].post(f"/api/v1/onestop/dossiers/{later['code']}/fee-paid")
+    assert paid.status_code == 200 and paid.json["fee"]["paid_at"]
+    again = people["desk"].post(f"/api/v1/onestop/dossiers/{later['code']}/fee-paid")
+    assert again.status_code == 409 and "already" in again.json["error"]["message"]
+    exempt = people["desk"].post("/api/v1/onestop/dossiers", json=intake(fee_mode="exempt")).json
+    assert exempt["fee"]["amount"] == 0
+    assert people["desk"].post(f"/api/v1/onestop/dossiers/{exempt['code']}/fee-paid").status_code == 409
