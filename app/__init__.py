@@ -71,6 +71,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .documents.views import documents
     from .onestop.pages import onestop_pages
     from .onestop.public_pages import onestop_public
+    from .onestop.stats_pages import stats_pages
     from .routing.pages import routing_pages
     from .search.pages import search_pages
     from .signing.pages import signing_pages
@@ -91,6 +92,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(register_exports)
     app.register_blueprint(onestop_public)
     app.register_blueprint(onestop_pages)
+    app.register_blueprint(stats_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)
 

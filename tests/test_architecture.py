@@ -58,6 +58,7 @@ def test_every_route_requires_login_unless_marked_public(app: Flask) -> None:
         "api.exchange_message",  # authenticated by the peer's XML signature, not by a login
         "api.public_dossier",  # the citizens' lookup: by receipt code and secret, limited per client address
         "api.sms_inbound",  # the SMS gateway's webhook: authenticated by its bearer token
+        "stats_pages.public_statistics",  # the aggregate figures per agency, no dossier
         "onestop_public.lookup_form",
         "onestop_public.lookup",
     }

@@ -9,7 +9,7 @@ from datetime import date
 import sqlalchemy as sa
 
 from tests.onestop.conftest import intake
-from tests.support import PASSWORD, ApiClient
+from tests.support import PASSWORD, ApiClient, web_login
 
 OCTOBER = {"from": "2026-10-01", "to": "2026-10-31"}
 
@@ -110,3 +110,38 @@ def test_bad_periods_and_figures(app, desk, world):
     empty = leader.get("/api/v1/onestop/statistics", query_string=OCTOBER).json
     assert empty["rows"] == [] and empty["total"]["received"] == 0 and empty["agencies_without_late_share"] is None
     assert app.test_client().get("/api/v1/onestop/statistics", query_string=OCTOBER).status_code == 401
+
+
+def test_the_pages_the_workbook_and_the_public_figures(app, desk, world):
+    import io
+    import re
+
+    from openpyxl import load_workbook
+
+    codes = _make(app, desk, world, STORY)
+    leader = app.test_client()
+    web_login(leader, "leader_b")
+    page = leader.get("/onestop/statistics", query_string=OCTOBER)
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert 'id="stats-chart"' in html and "Sở Công Thương" in html
+    late = re.search(r'href="([^"]*figure=resolved_late[^"]*organisation_id=\d+[^"]*)"', html)
+    assert late is not None
+    behind = leader.get(late.group(1).replace("&amp;", "&"))
+    assert behind.status_code == 200 and codes["late"] in behind.get_data(as_text=True)
+
+    workbook = leader.get("/onestop/statistics.xlsx", query_string=OCTOBER)
+    assert workbook.status_code == 200
+    sheet = load_workbook(io.BytesIO(workbook.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    total = rows[-1]
+    assert total[1] == 7 and total[2:11] == (1, 1, 5, 1, 2, 1, 1, 1, 1)
+
+    # The public page: figures per agency, no link, no dossier code, without logging in.
+    anyone = app.test_client()
+    public = anyone.get("/thong-ke", query_string=OCTOBER)
+    assert public.status_code == 200
+    text = public.get_data(as_text=True)
+    assert "Sở Tài chính" in text and "figure=" not in text and not any(code in text for code in codes.values())
+    assert anyone.get("/thong-ke", query_string={"from": "2026-10-31", "to": "2026-10-01"}).status_code == 422
+    assert anyone.get("/onestop/statistics", query_string=OCTOBER).status_code == 302  # staff pages need a login
