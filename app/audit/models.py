@@ -91,6 +91,7 @@ class AuditAction(enum.StrEnum):
     DOSSIER_MOVED = "onestop:dossier:moved"
     DOSSIER_APOLOGY_ISSUED = "onestop:dossier:apology:issued"
     DOSSIER_FEE_PAID = "onestop:dossier:fee:paid"
+    DOSSIER_REISSUED = "onestop:dossier:reissued"
 
 
 class AuditChainHead(db.Model):

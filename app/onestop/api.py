@@ -283,6 +283,37 @@ def mark_fee_paid(code: str):  # type: ignore[no-untyped-def]
     return jsonify(body)
 
 
+@api.get("/onestop/calendar-report")
+def calendar_report():  # type: ignore[no-untyped-def]
+    """The open dossiers of the caller's desk whose appointment the current calendar would move."""
+    intake.check_officer(current_user)
+    moved = [m for m in deadlines.calendar_report() if m.dossier.organisation_id == current_user.organisation_id]
+    return jsonify(
+        {
+            "items": [
+                {
+                    "code": m.dossier.code,
+                    "appointment_at": _moment(m.old),
+                    "would_be": _moment(m.new),
+                    "calendar_version": m.dossier.calendar_version,
+                    "url": url_for("api.get_dossier", code=m.dossier.code),
+                }
+                for m in moved
+            ],
+            "total": len(moved),
+        }
+    )
+
+
+@api.post("/onestop/dossiers/<code>/reissue")
+def reissue_dossier(code: str):  # type: ignore[no-untyped-def]
+    """Give the dossier the current calendar's appointment (then print its slip again)."""
+    dossier = processing.reissue_appointment(current_user, code)
+    body = dossier_json(dossier)
+    db.session.commit()
+    return jsonify(body)
+
+
 # --- Statistics -------------------------------------------------------------------------------------------------
 
 MAX_PERIOD_DAYS = 5 * 366

@@ -127,3 +127,41 @@ def draft_apologies(now: datetime | None = None) -> int:
         .execution_options(all_organisations=True)
     )
     return sum(check_late_risk(dossier, calendar, now) for dossier in running)
+
+
+@dataclass
+class Moved:
+    dossier: Dossier
+    old: datetime
+    new: datetime
+
+
+def recomputed_appointment(dossier: Dossier, calendar: WorkCalendar) -> datetime | None:
+    """The appointment the current calendar gives the dossier (the statutory days from its start, plus the time
+    the applicant held it)."""
+    if dossier.counting_from is None:
+        return None
+    due = add_days(calendar, dossier.counting_from, dossier.statutory_days)
+    if dossier.waited_seconds:
+        due = calendar.add_working_hours(due, dossier.waited_seconds / 3600)
+    return due
+
+
+def calendar_report() -> list[Moved]:
+    """The open dossiers whose appointment the current calendar would move (computed with another version)."""
+    calendar = load_calendar()
+    open_ = db.session.scalars(
+        sa.select(Dossier)
+        .where(
+            Dossier.status.in_([str(s) for s in CLOCK_RUNS] + [str(DossierStatus.SUPPLEMENT_REQUESTED)]),
+            Dossier.calendar_version != calendar.version,
+        )
+        .order_by(Dossier.appointment_at)
+        .execution_options(all_organisations=True)
+    )
+    moved = []
+    for dossier in open_:
+        new = recomputed_appointment(dossier, calendar)
+        if new is not None and dossier.appointment_at is not None and new != dossier.appointment_at:
+            moved.append(Moved(dossier, dossier.appointment_at, new))
+    return moved

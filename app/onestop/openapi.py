@@ -152,6 +152,23 @@ def paths() -> dict[str, Any]:
                 },
             }
         },
+        "/onestop/calendar-report": {
+            "get": {
+                "summary": "The desk's open dossiers whose appointment the current working calendar would move",
+                "responses": {"200": {"description": "items: code, appointment_at, would_be"}, **_errors("401", "403")},
+            }
+        },
+        "/onestop/dossiers/{code}/reissue": {
+            "post": {
+                "summary": "Give the dossier the current calendar's appointment, for a new slip",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "Reissued", **_json(_ref("Dossier"))},
+                    "409": {"description": "Nothing to move", **_json(_ref("Error"))},
+                    **_errors("401", "403", "404"),
+                },
+            }
+        },
         "/onestop/dossiers/{code}/slip.pdf": {
             "get": {
                 "summary": "The intake's slip (receipt and appointment, papers to complete, or refusal), a PDF",

@@ -25,9 +25,9 @@ from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db, utcnow
 from ..validation import opt_text
 from . import notices
-from .deadlines import check_late_risk, step_deadlines
+from .deadlines import check_late_risk, recomputed_appointment, step_deadlines
 from .intake import get_dossier
-from .machine import CLOCK_RUNS, NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
+from .machine import CLOCK_RUNS, FINAL, NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
 from .models import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
 
 
@@ -263,5 +263,46 @@ def mark_fee_paid(actor: User, code: str) -> Dossier:
         obj=("dossier", dossier.id),
         code=dossier.code,
         amount=dossier.fee_amount,
+    )
+    return dossier
+
+
+def reissue_appointment(actor: User, code: str) -> Dossier:
+    """The desk gives the dossier the appointment the current calendar makes (after the admin changed the calendar),
+    for a new slip; the applicant is told in the lookup."""
+    dossier = get_dossier(actor, code)
+    db.session.refresh(dossier, with_for_update=True)
+    if not is_party(actor, dossier, Party.DESK):
+        raise Forbidden(gettext("Only the desk that received the dossier reissues its slip."))
+    calendar = load_calendar()
+    new = recomputed_appointment(dossier, calendar)
+    if new is None or DossierStatus(dossier.status) in FINAL or dossier.status == DossierStatus.RESULT_READY:
+        raise InvalidState(gettext("This dossier has no appointment to move."), state=dossier.status)
+    if dossier.calendar_version == calendar.version and new == dossier.appointment_at:
+        raise InvalidState(gettext("The appointment is already the current calendar's."), state=dossier.status)
+    old = dossier.appointment_at
+    dossier.appointment_at, dossier.calendar_version = new, calendar.version
+    dossier.appointment_on = _local_day(new)
+    _set_step_due(dossier, calendar)
+    now = utcnow()
+    message = f"Ngày hẹn trả kết quả được điều chỉnh theo lịch làm việc mới: {format_moment(new)}."
+    dossier.events.append(
+        DossierEvent(
+            at=now,
+            actor_id=actor.id,
+            from_status=dossier.status,
+            to_status=dossier.status,
+            public_message=message,
+            data={"old_appointment_at": old.isoformat() if old else None, "new_appointment_at": new.isoformat()},
+        )
+    )
+    db.session.flush()
+    record(
+        AuditAction.DOSSIER_REISSUED,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        obj=("dossier", dossier.id),
+        code=dossier.code,
+        new_appointment_at=new.isoformat(),
     )
     return dossier

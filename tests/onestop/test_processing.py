@@ -211,3 +211,33 @@ def test_the_desk_records_the_fee_once(app, people):
     exempt = people["desk"].post("/api/v1/onestop/dossiers", json=intake(fee_mode="exempt")).json
     assert exempt["fee"]["amount"] == 0
     assert people["desk"].post(f"/api/v1/onestop/dossiers/{exempt['code']}/fee-paid").status_code == 409
+
+
+def test_a_calendar_change_lists_the_dossiers_it_moves_and_the_desk_reissues_them(app, people):
+    from app.calendar.service import load_calendar, set_day
+    from app.extensions import db
+
+    received = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json
+    assert people["desk"].get("/api/v1/onestop/calendar-report").json["total"] == 0
+    # The admin closes the office on a working day before the appointment (a local closure).
+    with app.app_context():
+        calendar = load_calendar()
+        start = datetime.fromisoformat(received["counting_from"])
+        day = start.date() + timedelta(days=1)
+        while not calendar.is_working_day(day):
+            day += timedelta(days=1)
+        set_day(None, day, "day_off", "Quyết định nghỉ bù của UBND tỉnh")
+        db.session.commit()
+    report = people["desk"].get("/api/v1/onestop/calendar-report").json
+    assert report["total"] == 1 and report["items"][0]["code"] == received["code"]
+    assert report["items"][0]["would_be"] > report["items"][0]["appointment_at"]
+    assert people["specialist_b"].get("/api/v1/onestop/calendar-report").status_code == 403
+    assert people["specialist_b"].post(f"/api/v1/onestop/dossiers/{received['code']}/reissue").status_code == 403
+    reissued = people["desk"].post(f"/api/v1/onestop/dossiers/{received['code']}/reissue")
+    assert reissued.status_code == 200 and reissued.json["appointment_at"] == report["items"][0]["would_be"]
+    assert people["desk"].get("/api/v1/onestop/calendar-report").json["total"] == 0
+    assert people["desk"].post(f"/api/v1/onestop/dossiers/{received['code']}/reissue").status_code == 409
+    public = app.test_client().get(
+        f"/api/v1/public/dossiers/{received['code']}", query_string={"s": received["secret"]}
+    )
+    assert "điều chỉnh theo lịch làm việc mới" in public.json["history"][-1]["message"]
