@@ -78,6 +78,8 @@ class Config:
     SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
     SMS_GATEWAY_TIMEOUT_SECONDS = float(os.environ.get("SMS_GATEWAY_TIMEOUT_SECONDS", "10"))
     SMS_INBOUND_TOKEN = os.environ.get("SMS_INBOUND_TOKEN", "")
+    # How often one client address may look a dossier up, per minute (the public lookup's limit).
+    PUBLIC_LOOKUPS_PER_MINUTE = int(os.environ.get("PUBLIC_LOOKUPS_PER_MINUTE", "20"))
     PORT = int(os.environ.get("PORT", "5000"))
 
     # The outbox and its worker: deliveries to peer servers and statuses back.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 BENCHMARKS: dict[str, str] = {
     "intake": "bench.intake",
+    "onestop": "bench.onestop",
     "signing": "bench.signing",
     "routing": "bench.routing",
     "search": "bench.search",

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy.orm import selectinload
 
@@ -27,7 +28,11 @@ from .models import PORTAL_STATUS, PORTAL_STATUS_NAMES, Dossier, DossierStatus
 
 # Compared with when the code is unknown, so that a miss costs what a wrong secret costs.
 _NO_SECRET = "#" * SECRET_LENGTH
-LOOKUPS_PER_MINUTE = 20
+LOOKUPS_PER_MINUTE = 20  # per client address, unless PUBLIC_LOOKUPS_PER_MINUTE says otherwise
+
+
+def lookups_per_minute() -> int:
+    return int(current_app.config.get("PUBLIC_LOOKUPS_PER_MINUTE") or LOOKUPS_PER_MINUTE)
 
 
 @dataclass

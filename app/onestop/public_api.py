@@ -16,7 +16,7 @@ from ..clock import to_local
 from ..errors import InvalidInput, NotFound, Unauthorized
 from ..ratelimit import client_key, hit
 from ..security import public
-from .lookup import LOOKUPS_PER_MINUTE, PublicDossier, find_public
+from .lookup import PublicDossier, find_public, lookups_per_minute
 from .notices import sms_text
 
 
@@ -49,7 +49,7 @@ def public_json(found: PublicDossier) -> dict[str, Any]:
 def public_dossier(code: str):  # type: ignore[no-untyped-def]
     """A dossier's status and dates by its receipt code; with the slip's secret (`s`), its procedure, masked
     applicant and the messages written for the applicant. Limited per client address (429, Retry-After)."""
-    hit(client_key("lookup"), LOOKUPS_PER_MINUTE, 60)
+    hit(client_key("lookup"), lookups_per_minute(), 60)
     response = jsonify(public_json(find_public(code, request.args.get("s"))))
     response.headers["Cache-Control"] = "no-store"
     return response

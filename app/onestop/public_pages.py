@@ -8,7 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from ..errors import NotFound, TooManyRequests
 from ..ratelimit import client_key, hit
 from ..security import public
-from .lookup import LOOKUPS_PER_MINUTE, find_public
+from .lookup import find_public, lookups_per_minute
 
 onestop_public = Blueprint("onestop_public", __name__)
 
@@ -29,7 +29,7 @@ def lookup_form():  # type: ignore[no-untyped-def]
 def lookup(code: str):  # type: ignore[no-untyped-def]
     secret = request.args.get("s")
     try:
-        hit(client_key("lookup"), LOOKUPS_PER_MINUTE, 60)
+        hit(client_key("lookup"), lookups_per_minute(), 60)
         found = find_public(code, secret)
     except NotFound as err:
         page = render_template("onestop/lookup.html", found=None, code=code[:60], secret="", problem=err.text())
