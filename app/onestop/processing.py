@@ -160,10 +160,11 @@ def _restart_clock(dossier: Dossier, now: object) -> dict[str, object]:
         return {}
     calendar = load_calendar()
     waited = max(calendar.working_time_between(stopped, now), timedelta(0))  # type: ignore[arg-type]
-    dossier.waited_seconds += int(waited.total_seconds())
-    dossier.appointment_at = calendar.add_working_hours(dossier.appointment_at, waited.total_seconds() / 3600)
+    seconds = int(waited.total_seconds())  # whole seconds, as kept: the step deadlines add the same
+    dossier.waited_seconds += seconds
+    dossier.appointment_at = calendar.add_working_hours(dossier.appointment_at, seconds / 3600)
     dossier.appointment_on = _local_day(dossier.appointment_at)
-    return {"waited_seconds": int(waited.total_seconds())}
+    return {"waited_seconds": seconds}
 
 
 class ApologyInput(BaseModel):
