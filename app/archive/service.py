@@ -33,6 +33,7 @@ from ..documents.models import Document
 from ..documents.vocabulary import DocumentStatus
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db
+from ..pagination import Page
 from .models import RecordFile, RecordFileDocument
 from .schemas import CloseInput, FileDocumentInput, RecordFileInput, RecordFilePatch, RecordFileQuery, TransferInput
 
@@ -101,16 +102,8 @@ def _locked(actor: User, record_file_id: int) -> RecordFile:
 
 
 @dataclass(frozen=True)
-class FilePage:
-    items: list[RecordFile]
-    total: int
-    page: int
-    per_page: int
+class FilePage(Page[RecordFile]):
     counts: dict[int, int]  # documents per file
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def document_counts(record_file_ids: list[int]) -> dict[int, int]:

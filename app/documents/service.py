@@ -17,6 +17,7 @@ from ..auth.models import Role, User
 from ..clock import local_today
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, insert_or_ignore, read_before_writing
+from ..pagination import Page
 from ..storage.service import PutBlob, put_blob, read_blob, record_blob
 from ..validation import parse
 from .models import Document, DocumentChange, DocumentFile, DocumentGrant, Register
@@ -539,18 +540,6 @@ def grants(actor: User, document_id: int) -> list[DocumentGrant]:
 
 
 # --- Listing --------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    items: list[Document]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _like(text: str) -> str:

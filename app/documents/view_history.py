@@ -23,6 +23,7 @@ from ..audit.service import record
 from ..auth.models import User
 from ..errors import InvalidInput, InvalidParameter, NotFound
 from ..extensions import db
+from ..pagination import Page
 from ..storage.service import read_blob
 from ..validation import parse
 from .models import DocumentFile
@@ -97,18 +98,6 @@ class HistoryEntry:
     via: str | None
 
 
-@dataclass(frozen=True)
-class HistoryPage:
-    items: list[HistoryEntry]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
 def _of_document(document_id: int) -> sa.ColumnElement[bool]:
     return sa.and_(
         AuditEvent.object_type == "document",
@@ -117,7 +106,7 @@ def _of_document(document_id: int) -> sa.ColumnElement[bool]:
     )
 
 
-def view_history(actor: User, document_id: int, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> HistoryPage:
+def view_history(actor: User, document_id: int, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> Page[HistoryEntry]:
     """Who viewed, downloaded and printed a document, newest first, a page at a time.
 
     Readable by whoever may read the document; for anyone else the document does not exist (NotFound), as
@@ -159,7 +148,7 @@ def view_history(actor: User, document_id: int, page: int = 1, per_page: int = D
                 via=data.get("via"),
             )
         )
-    return HistoryPage(items=items, total=total, page=page, per_page=per_page)
+    return Page(items=items, total=total, page=page, per_page=per_page)
 
 
 def _printed(actor: User, document_id: int, file: DocumentFile, via: Via) -> HistoryEntry:

@@ -13,7 +13,6 @@ list (a refusal without a reason is impossible); its clock never starts.
 from __future__ import annotations
 
 import io
-from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
@@ -27,6 +26,7 @@ from ..calendar.service import load_calendar
 from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, insert_or_ignore, utcnow
+from ..pagination import Page
 from ..storage.service import put_blob, record_blob
 from . import notices
 from .codes import new_secret, receipt_code
@@ -258,19 +258,7 @@ def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
     return found
 
 
-@dataclass
-class DossierPage:
-    items: list[Dossier]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-
-def list_dossiers(actor: User, *, resolving: bool = False, page: int = 1, per_page: int = 50) -> DossierPage:
+def list_dossiers(actor: User, *, resolving: bool = False, page: int = 1, per_page: int = 50) -> Page[Dossier]:
     """The dossiers the actor's desk received (or, with `resolving`, those their organisation resolves), newest
     first."""
     column = Dossier.resolving_organisation_id if resolving else Dossier.organisation_id
@@ -286,4 +274,4 @@ def list_dossiers(actor: User, *, resolving: bool = False, page: int = 1, per_pa
         .offset((page - 1) * per_page)
         .execution_options(all_organisations=True)
     ).all()
-    return DossierPage(list(items), total or 0, page, per_page)
+    return Page(list(items), total or 0, page, per_page)

@@ -8,8 +8,6 @@ code) or, with no unit, by the one-stop desk.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlalchemy as sa
 from flask_babel import gettext
 from sqlalchemy.orm import selectinload
@@ -19,6 +17,7 @@ from ..audit.service import record
 from ..auth.models import Organisation, Role, Unit, User
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db
+from ..pagination import Page
 from ..tables import header_key
 from ..validation import parse
 from .models import Procedure, ProcedurePaper, ProcedureStep
@@ -118,12 +117,6 @@ def get_procedure(code: str) -> Procedure:
     return found
 
 
-@dataclass
-class ProcedurePage:
-    items: list[Procedure]
-    total: int
-
-
 def list_procedures(
     *,
     q: str = "",
@@ -132,7 +125,7 @@ def list_procedures(
     active_only: bool = True,
     page: int = 1,
     per_page: int = 50,
-) -> ProcedurePage:
+) -> Page[Procedure]:
     """The catalogue, by code; filtered by words of the name or code, field and resolving organisation."""
     where = []
     if active_only:
@@ -153,4 +146,4 @@ def list_procedures(
         .limit(per_page)
         .offset((page - 1) * per_page)
     ).all()
-    return ProcedurePage(list(items), total)
+    return Page(list(items), total, page, per_page)

@@ -32,6 +32,7 @@ from ..documents.uploads import Upload, content_type_for, safe_filename
 from ..documents.vocabulary import Direction, DocumentStatus
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, utcnow
+from ..pagination import Page
 from ..routing import service as routing
 from ..routing.models import Arrival, ArrivalStatus
 from ..storage.service import PutBlob, put_blob, read_blob, record_blob
@@ -136,12 +137,7 @@ def read_file(actor: User, task_id: int, file_id: int) -> tuple[TaskFile, bytes]
     return file, data
 
 
-@dataclass(frozen=True)
-class TaskPage:
-    items: list[Task]
-    total: int
-    page: int
-    per_page: int
+TaskPage = Page[Task]
 
 
 def list_tasks(actor: User, query: TaskQuery, default_per_page: int = 50) -> TaskPage:
