@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from flask import current_app, jsonify, request, url_for
@@ -287,7 +287,7 @@ def mark_fee_paid(code: str):  # type: ignore[no-untyped-def]
 def calendar_report():  # type: ignore[no-untyped-def]
     """The open dossiers of the caller's desk whose appointment the current calendar would move."""
     intake.check_officer(current_user)
-    moved = [m for m in deadlines.calendar_report() if m.dossier.organisation_id == current_user.organisation_id]
+    moved = deadlines.calendar_report(current_user.organisation_id)
     return jsonify(
         {
             "items": [
@@ -316,24 +316,6 @@ def reissue_dossier(code: str):  # type: ignore[no-untyped-def]
 
 # --- Statistics -------------------------------------------------------------------------------------------------
 
-MAX_PERIOD_DAYS = 5 * 366
-
-
-def _period(query: StatsQuery) -> tuple[date, date]:
-    problems = {}
-    if query.start is None:
-        problems["from"] = gettext("Required.")
-    if query.end is None:
-        problems["to"] = gettext("Required.")
-    if problems:
-        raise InvalidInput(problems)
-    assert query.start is not None and query.end is not None
-    if query.end < query.start:
-        raise InvalidInput({"to": gettext("The end of the period comes before its start.")})
-    if (query.end - query.start).days > MAX_PERIOD_DAYS:
-        raise InvalidInput({"to": gettext("A period of at most five years.")})
-    return query.start, query.end
-
 
 def _row_json(row: statistics.StatsRow, stats: statistics.Statistics) -> dict[str, Any]:
     key = {f"{stats.by}_id": row.key} if row.key is not None else {}
@@ -356,7 +338,7 @@ def _row_json(row: statistics.StatsRow, stats: statistics.Statistics) -> dict[st
 def one_stop_statistics():  # type: ignore[no-untyped-def]
     """Form 06's figures for a period (from, to), per resolving organisation or per procedure (by)."""
     query = parse(StatsQuery, request.args.to_dict())
-    start, end = _period(query)
+    start, end = statistics.check_period(query.start, query.end)
     stats = statistics.statistics(start, end, query.by)
     return jsonify(
         {
@@ -375,15 +357,14 @@ def statistics_dossiers():  # type: ignore[no-untyped-def]
     """The dossiers behind one figure (the count of all of them; the codes of those the caller's organisation
     received or resolves)."""
     query = parse(StatsQuery, request.args.to_dict())
-    start, end = _period(query)
-    if query.figure not in statistics.FIGURES:
-        raise InvalidInput({"figure": gettext("Must be one of: %(values)s.", values=", ".join(statistics.FIGURES))})
+    start, end = statistics.check_period(query.start, query.end)
+    figure = statistics.check_figure(query.figure)
     found = statistics.dossiers_behind(
-        current_user, query.figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id
+        current_user, figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id
     )
     return jsonify(
         {
-            "figure": query.figure,
+            "figure": figure,
             "total": found.total,
             "items": [
                 {"code": d.code, "status": d.status, "url": url_for("api.get_dossier", code=d.code)}

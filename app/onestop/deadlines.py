@@ -147,14 +147,16 @@ def recomputed_appointment(dossier: Dossier, calendar: WorkCalendar) -> datetime
     return due
 
 
-def calendar_report() -> list[Moved]:
-    """The open dossiers whose appointment the current calendar would move (computed with another version)."""
+def calendar_report(desk_id: int) -> list[Moved]:
+    """The desk's open dossiers whose appointment the current calendar would move (computed with another
+    version)."""
     calendar = load_calendar()
     open_ = db.session.scalars(
         sa.select(Dossier)
         .where(
             Dossier.status.in_([str(s) for s in CLOCK_RUNS] + [str(DossierStatus.SUPPLEMENT_REQUESTED)]),
             Dossier.calendar_version != calendar.version,
+            Dossier.organisation_id == desk_id,
         )
         .order_by(Dossier.appointment_at)
         .execution_options(all_organisations=True)

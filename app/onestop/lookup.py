@@ -65,15 +65,17 @@ def not_found() -> NotFound:
 def find_public(code_text: str, secret_text: str | None) -> PublicDossier:
     """What the public may see of a dossier (NotFound alike for an unknown code and a wrong secret)."""
     code = canonical_code(code_text)
+    given = secret_text is not None and secret_text.strip() != ""
     dossier = None
     if code is not None:
+        # The timeline and the procedure are shown only with the secret: loaded with the row only then.
+        loads = [selectinload(Dossier.events), selectinload(Dossier.procedure)] if given else []
         dossier = db.session.scalars(
             sa.select(Dossier)
             .where(Dossier.code == code)
-            .options(selectinload(Dossier.events), selectinload(Dossier.procedure), selectinload(Dossier.apologies))
+            .options(selectinload(Dossier.apologies), *loads)
             .execution_options(all_organisations=True)
         ).one_or_none()
-    given = secret_text is not None and secret_text.strip() != ""
     if given:
         secret = canonical_secret(secret_text) or _NO_SECRET
         right = hmac.compare_digest((dossier.secret if dossier else _NO_SECRET).encode(), secret.encode())

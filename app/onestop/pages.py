@@ -23,8 +23,8 @@ from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, processing
-from .machine import PARTIES, TRANSITIONS, Move
-from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
+from .machine import Move
+from .models import STATUS_LABELS, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeInput
 
 onestop_pages = Blueprint("onestop_pages", __name__)
@@ -158,31 +158,19 @@ def receive():  # type: ignore[no-untyped-def]
     return redirect(url_for("onestop_pages.dossier", code=dossier.code))
 
 
-def _moves_for(dossier: Dossier) -> list[tuple[str, str]]:
-    status = DossierStatus(dossier.status)
-    return [
-        (str(move), MOVE_LABELS[move])
-        for (state, move) in TRANSITIONS
-        if state == status and any(processing.is_party(current_user, dossier, p) for p in PARTIES[move])
-    ]
-
-
 @onestop_pages.get("/onestop/dossiers/<code>")
 def dossier(code: str):  # type: ignore[no-untyped-def]
     _staff_only()
     found = intake.get_dossier(current_user, code)
     calendar = load_calendar()
-    can_apologise = any(
-        processing.is_party(current_user, found, p) for p in (processing.Party.DESK, processing.Party.RESOLVER_LEADER)
-    ) and any(a.issued_at is None for a in found.apologies)
     return render_template(
         "onestop/dossier.html",
         dossier=found,
         status_label=STATUS_LABELS[DossierStatus(found.status)],
         steps=deadlines.steps_view(found, calendar, utcnow()),
         promised=deadlines.promised(found),
-        moves=_moves_for(found),
-        can_apologise=can_apologise,
+        moves=[(str(m), MOVE_LABELS[m]) for m in processing.available_moves(current_user, found)],
+        can_apologise=processing.can_issue_apology(current_user, found),
         own_desk=found.organisation_id == current_user.organisation_id,
         labels=STATUS_LABELS,
         reason_labels=REASON_LABELS,

@@ -27,8 +27,21 @@ from ..validation import opt_text
 from . import notices
 from .deadlines import check_late_risk, recomputed_appointment, step_deadlines
 from .intake import get_dossier
-from .machine import CLOCK_RUNS, FINAL, NEEDS_NOTE, NEEDS_PUBLIC_MESSAGE, PARTIES, Move, Party, next_status
+from .machine import (
+    CLOCK_RUNS,
+    FINAL,
+    NEEDS_NOTE,
+    NEEDS_PUBLIC_MESSAGE,
+    PARTIES,
+    TRANSITIONS,
+    Move,
+    Party,
+    next_status,
+)
 from .models import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
+
+# Who may issue an apology with its new appointment.
+APOLOGISERS = (Party.DESK, Party.RESOLVER_LEADER)
 
 
 class MoveInput(BaseModel):
@@ -49,6 +62,60 @@ def is_party(actor: User, dossier: Dossier, party: Party) -> bool:
         return resolving and actor.has_role(Role.LEADER)
     assert party == Party.HANDLER
     return resolving and (actor.id == dossier.handler_id or actor.has_role(Role.LEADER))
+
+
+def available_moves(actor: User, dossier: Dossier) -> list[Move]:
+    """The moves the actor may make on the dossier now (the buttons a page shows)."""
+    status = DossierStatus(dossier.status)
+    return [
+        move
+        for (state, move) in TRANSITIONS
+        if state == status and any(is_party(actor, dossier, party) for party in PARTIES[move])
+    ]
+
+
+def can_issue_apology(actor: User, dossier: Dossier) -> bool:
+    """Whether an apology waits to be issued and the actor may issue it."""
+    waiting = any(apology.issued_at is None for apology in dossier.apologies)
+    return waiting and any(is_party(actor, dossier, party) for party in APOLOGISERS)
+
+
+def _locked(actor: User, code: str, parties: tuple[Party, ...], refusal: str) -> Dossier:
+    """The dossier, locked for this change (a second change waits, then sees the first); Forbidden unless the actor
+    is one of `parties`."""
+    dossier = get_dossier(actor, code)
+    db.session.refresh(dossier, with_for_update=True)
+    if not any(is_party(actor, dossier, party) for party in parties):
+        raise Forbidden(refusal)
+    return dossier
+
+
+def _on_timeline(
+    dossier: Dossier, actor: User, at: datetime, public_message: str | None = None, **data: object
+) -> None:
+    """A timeline entry that leaves the status as it is (a fee paid, an apology, a new date)."""
+    dossier.events.append(
+        DossierEvent(
+            at=at,
+            actor_id=actor.id,
+            from_status=dossier.status,
+            to_status=dossier.status,
+            public_message=public_message,
+            data=data,
+        )
+    )
+    db.session.flush()
+
+
+def _audit(action: AuditAction, actor: User, dossier: Dossier, **data: object) -> None:
+    record(
+        action,
+        actor=actor,
+        organisation_id=actor.organisation_id,
+        obj=("dossier", dossier.id),
+        code=dossier.code,
+        **data,
+    )
 
 
 def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
@@ -116,15 +183,8 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
         notices.queue_notice(dossier, f"supplement:{dossier.events[-1].id}", text)
     elif data.move == Move.APPROVE:
         notices.queue_notice(dossier, "result_ready", notices.notice_text(dossier, "result_ready"))
-    record(
-        AuditAction.DOSSIER_MOVED,
-        actor=actor,
-        organisation_id=actor.organisation_id,
-        obj=("dossier", dossier.id),
-        code=dossier.code,
-        move=str(data.move),
-        from_status=str(status),
-        to_status=str(target),
+    _audit(
+        AuditAction.DOSSIER_MOVED, actor, dossier, move=str(data.move), from_status=str(status), to_status=str(target)
     )
     return dossier
 
@@ -177,10 +237,8 @@ class ApologyInput(BaseModel):
 def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
     """Issue the drafted apology with its new appointment (the desk or the resolving organisation's leader); the
     applicant sees it in the lookup. The dossier is still counted late against its first appointment."""
-    dossier = get_dossier(actor, code)
-    db.session.refresh(dossier, with_for_update=True)
-    if not any(is_party(actor, dossier, party) for party in (Party.DESK, Party.RESOLVER_LEADER)):
-        raise Forbidden(gettext("You may not make this move on this dossier."))
+    refusal = gettext("You may not make this move on this dossier.")
+    dossier = _locked(actor, code, APOLOGISERS, refusal)
     draft = next((a for a in dossier.apologies if a.issued_at is None), None)
     if draft is None:
         raise InvalidState(gettext("No apology is waiting to be issued for this dossier."), state=dossier.status)
@@ -200,26 +258,9 @@ def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
         "Hồ sơ của ông/bà chưa giải quyết xong theo ngày hẹn. Chúng tôi thành thật xin lỗi và hẹn lại ngày trả kết "
         f"quả: {format_moment(new)}."
     )
-    dossier.events.append(
-        DossierEvent(
-            at=now,
-            actor_id=actor.id,
-            from_status=dossier.status,
-            to_status=dossier.status,
-            public_message=message,
-            data={"apology": draft.id, "new_appointment_at": new.isoformat()},
-        )
-    )
-    db.session.flush()
+    _on_timeline(dossier, actor, now, message, apology=draft.id, new_appointment_at=new.isoformat())
     notices.queue_notice(dossier, f"apology:{draft.id}", notices.notice_text(dossier, "late", when=new))
-    record(
-        AuditAction.DOSSIER_APOLOGY_ISSUED,
-        actor=actor,
-        organisation_id=actor.organisation_id,
-        obj=("dossier", dossier.id),
-        code=dossier.code,
-        new_appointment_at=new.isoformat(),
-    )
+    _audit(AuditAction.DOSSIER_APOLOGY_ISSUED, actor, dossier, new_appointment_at=new.isoformat())
     return dossier
 
 
@@ -237,44 +278,23 @@ def format_moment(moment: datetime) -> str:
 
 def mark_fee_paid(actor: User, code: str) -> Dossier:
     """The desk records that the fee was paid (once; a dossier with nothing to pay has nothing to mark)."""
-    dossier = get_dossier(actor, code)
-    db.session.refresh(dossier, with_for_update=True)
-    if not is_party(actor, dossier, Party.DESK):
-        raise Forbidden(gettext("Only the desk that received the dossier records its fee."))
+    dossier = _locked(actor, code, (Party.DESK,), gettext("Only the desk that received the dossier records its fee."))
     if dossier.fee_amount <= 0 or dossier.fee_mode in ("exempt", "none"):
         raise InvalidState(gettext("This dossier has no fee to pay."), state=dossier.status)
     if dossier.fee_paid_at is not None:
         raise InvalidState(gettext("The fee was recorded as paid already."), state=dossier.status)
     now = utcnow()
     dossier.fee_paid_at = now
-    dossier.events.append(
-        DossierEvent(
-            at=now,
-            actor_id=actor.id,
-            from_status=dossier.status,
-            to_status=dossier.status,
-            data={"fee_paid": dossier.fee_amount},
-        )
-    )
-    db.session.flush()
-    record(
-        AuditAction.DOSSIER_FEE_PAID,
-        actor=actor,
-        organisation_id=actor.organisation_id,
-        obj=("dossier", dossier.id),
-        code=dossier.code,
-        amount=dossier.fee_amount,
-    )
+    _on_timeline(dossier, actor, now, fee_paid=dossier.fee_amount)
+    _audit(AuditAction.DOSSIER_FEE_PAID, actor, dossier, amount=dossier.fee_amount)
     return dossier
 
 
 def reissue_appointment(actor: User, code: str) -> Dossier:
     """The desk gives the dossier the appointment the current calendar makes (after the admin changed the calendar),
     for a new slip; the applicant is told in the lookup."""
-    dossier = get_dossier(actor, code)
-    db.session.refresh(dossier, with_for_update=True)
-    if not is_party(actor, dossier, Party.DESK):
-        raise Forbidden(gettext("Only the desk that received the dossier reissues its slip."))
+    refusal = gettext("Only the desk that received the dossier reissues its slip.")
+    dossier = _locked(actor, code, (Party.DESK,), refusal)
     calendar = load_calendar()
     new = recomputed_appointment(dossier, calendar)
     if new is None or DossierStatus(dossier.status) in FINAL or dossier.status == DossierStatus.RESULT_READY:
@@ -287,23 +307,13 @@ def reissue_appointment(actor: User, code: str) -> Dossier:
     _set_step_due(dossier, calendar)
     now = utcnow()
     message = f"Ngày hẹn trả kết quả được điều chỉnh theo lịch làm việc mới: {format_moment(new)}."
-    dossier.events.append(
-        DossierEvent(
-            at=now,
-            actor_id=actor.id,
-            from_status=dossier.status,
-            to_status=dossier.status,
-            public_message=message,
-            data={"old_appointment_at": old.isoformat() if old else None, "new_appointment_at": new.isoformat()},
-        )
-    )
-    db.session.flush()
-    record(
-        AuditAction.DOSSIER_REISSUED,
-        actor=actor,
-        organisation_id=actor.organisation_id,
-        obj=("dossier", dossier.id),
-        code=dossier.code,
+    _on_timeline(
+        dossier,
+        actor,
+        now,
+        message,
+        old_appointment_at=old.isoformat() if old else None,
         new_appointment_at=new.isoformat(),
     )
+    _audit(AuditAction.DOSSIER_REISSUED, actor, dossier, new_appointment_at=new.isoformat())
     return dossier

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..auth.models import Organisation, User
 from ..clock import local_today
+from ..errors import InvalidInput
 from ..extensions import db
 from .models import Dossier, DossierStatus, Procedure
 
@@ -63,6 +65,33 @@ FIGURES: dict[str, Condition] = {
     "in_progress_overdue": lambda s, e, a: sa.and_(_open_at_end(s, e), D.appointment_on < a),
     "stopped": lambda s, e, a: _stopped(s, e),
 }
+
+
+MAX_PERIOD_DAYS = 5 * 366
+
+
+def check_period(start: date | None, end: date | None) -> tuple[date, date]:
+    """The period (both days included), or InvalidInput: both days given, the end not before the start, at most
+    five years."""
+    problems = {}
+    if start is None:
+        problems["from"] = gettext("Required.")
+    if end is None:
+        problems["to"] = gettext("Required.")
+    if problems:
+        raise InvalidInput(problems)
+    assert start is not None and end is not None
+    if end < start:
+        raise InvalidInput({"to": gettext("The end of the period comes before its start.")})
+    if (end - start).days > MAX_PERIOD_DAYS:
+        raise InvalidInput({"to": gettext("A period of at most five years.")})
+    return start, end
+
+
+def check_figure(figure: str | None) -> str:
+    if figure not in FIGURES:
+        raise InvalidInput({"figure": gettext("Must be one of: %(values)s.", values=", ".join(FIGURES))})
+    return figure
 
 
 def condition(figure: str, start: date, end: date) -> ColumnElement[bool]:

@@ -17,7 +17,6 @@ from openpyxl.styles import Font
 
 from ..archive.register_xlsx import text_cell
 from ..clock import local_today
-from ..errors import InvalidInput
 from ..ratelimit import client_key, hit
 from ..security import public
 from ..validation import parse
@@ -46,10 +45,7 @@ def _period() -> tuple[date, date, str]:
     today = local_today()
     start = query.start or date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     end = query.end or today
-    if end < start:
-        raise InvalidInput({"to": gettext("The end of the period comes before its start.")})
-    if (end - start).days > 5 * 366:
-        raise InvalidInput({"to": gettext("A period of at most five years.")})
+    start, end = statistics.check_period(start, end)
     return start, end, query.by
 
 
@@ -82,12 +78,11 @@ def public_statistics():  # type: ignore[no-untyped-def]
 def statistics_dossiers_page():  # type: ignore[no-untyped-def]
     start, end, _by = _period()
     query = parse(StatsQuery, request.args.to_dict())
-    if query.figure not in statistics.FIGURES:
-        raise InvalidInput({"figure": gettext("Must be one of: %(values)s.", values=", ".join(statistics.FIGURES))})
+    figure = statistics.check_figure(query.figure)
     found = statistics.dossiers_behind(
-        current_user, query.figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id
+        current_user, figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id
     )
-    label = dict(COLUMNS)[query.figure]
+    label = dict(COLUMNS)[figure]
     return render_template("onestop/statistics_dossiers.html", found=found, label=label, start=start, end=end)
 
 

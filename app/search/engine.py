@@ -9,8 +9,9 @@ statistics and field boosts as Whoosh's own scorer, so the order is the one Whoo
 every match. Filters are masks (from the postings of their terms, or the sortable columns), facets are
 `bincount`s of the facet columns over the matches.
 
-What has no array form here (a positional phrase inside one field) is asked of Whoosh's matcher, for that part of
-the query only.
+The query nodes evaluated are the ones query.py compiles (terms, prefixes, and, or, and-maybe, not, every) and the
+filters' day and year ranges; any other is refused (TypeError), so that a new kind of node cannot slip in
+unscored.
 """
 
 from __future__ import annotations
@@ -31,10 +32,6 @@ from whoosh.util.numeric import byte_to_length
 
 # Whoosh's length byte -> the length it stands for (its lengths are stored lossily in one byte).
 _LENGTH_OF_BYTE = np.array([byte_to_length(b) for b in range(256)], dtype=np.float64)
-
-
-class Unsupported(Exception):
-    """A query node with no array form (the caller asks Whoosh for it)."""
 
 
 @dataclass
@@ -277,19 +274,6 @@ class Snapshot:
             return self._empty()
         return self.evaluate(wq.Or(terms), scored)
 
-    def _whoosh(self, query: wq.Query, scored: bool) -> Evaluated:
-        """A part of the query with no array form, asked of Whoosh's matcher (document at a time)."""
-        found = self._empty()
-        with self._lock:
-            matcher = query.matcher(self.searcher, self.searcher.context())
-            while matcher.is_active():
-                docnum = matcher.id()
-                found.matched[docnum] = True
-                if scored:
-                    found.scores[docnum] = matcher.score()
-                matcher.next()
-        return found
-
     def evaluate(self, query: wq.Query, scored: bool = True) -> Evaluated:
         """The documents the query matches and their scores (Whoosh's: a sum over the parts that match)."""
         if isinstance(query, wq.Term):
@@ -332,7 +316,7 @@ class Snapshot:
             return Evaluated(matched, np.zeros(self.size, dtype=np.float64))
         if isinstance(query, type(wq.NullQuery)):
             return self._empty()
-        return self._whoosh(query, scored)
+        raise TypeError(f"no array form for {type(query).__name__} (query.py does not compile it)")
 
     def matching(self, query: wq.Query, filters: list[wq.Query]) -> Evaluated:
         """The live documents the query and every filter match, with the query's scores."""
