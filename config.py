@@ -43,7 +43,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = normalize_database_url(
         os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'eoffice.db'}"
     )
-    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": True}
+    # No ping on every checkout: extensions.ping_idle_connections pings only a connection that sat idle.
+    SQLALCHEMY_ENGINE_OPTIONS: ClassVar[dict] = {"pool_pre_ping": False}
 
     # The object store. An unset endpoint means the embedded store that `make run` starts.
     S3_ENDPOINT = os.environ.get("S3_ENDPOINT") or "127.0.0.1:" + os.environ.get("S3_EMBEDDED_PORT", "18333")

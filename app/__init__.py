@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from config import Config, load_config
 
-from .extensions import babel, csrf, db, login_manager, migrate
+from .extensions import babel, csrf, db, login_manager, migrate, ping_idle_connections
 
 
 def _select_locale() -> str:
@@ -46,6 +46,9 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.config["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            ping_idle_connections(engine)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     login_manager.init_app(app)
     csrf.init_app(app)
@@ -117,10 +120,13 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
 
         Services only flush. A failing commit turns into an error answer, with nothing written.
         """
+        session = db.session()
+        if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
+            return response  # nothing began (the public lookup reads on a connection of its own)
         if response.status_code < 400:
-            db.session.commit()
+            session.commit()
         else:
-            db.session.rollback()
+            session.rollback()
         return response
 
     return app

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from datetime import UTC, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import Babel
@@ -80,6 +81,36 @@ def _sqlite_on_connect(dbapi_connection: object, _record: object) -> None:
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+
+
+# A pooled connection idle for longer than this is pinged before use (see ping_idle_connections).
+PING_AFTER_IDLE_SECONDS = 1.0
+
+
+def ping_idle_connections(engine: sa.Engine) -> None:
+    """Ping a pooled connection before use only when it has been idle: one that served a request a moment ago is
+    alive, and pinging every checkout (pool_pre_ping) would cost every request one more round trip.
+
+    A connection the server closed while it sat in the pool (a restart, an idle timeout) fails the ping, and the
+    pool opens a new one in its place, so no request sees the dead one. A busy app's connections are never idle
+    long; after a restart under load, the connections in use when it happened fail their statement once, and
+    SQLAlchemy then invalidates every connection opened before it."""
+
+    @event.listens_for(engine, "checkin")
+    def _idle_since(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        idle_since = record.info.pop("idle_since", None)
+        if idle_since is None or time.monotonic() - idle_since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as err:
+            raise sa.exc.DisconnectionError(str(err)) from err
+        if not alive:
+            raise sa.exc.DisconnectionError("the connection did not answer")
 
 
 SQLITE_LOCK_WAIT_SECONDS = 30.0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, g, redirect, request, url_for
+from flask import Flask, current_app, g, redirect, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -52,10 +52,12 @@ def init_security(app: Flask) -> None:
     def _authenticate() -> object:
         from .auth.service import touch_token, user_for_token
 
-        # Finding the user only reads: on SQLite this transaction takes no write lock (see extensions.py).
-        db.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         api = request.path.startswith("/api/")
         token = _bearer_token() if api else None
+        if token is None and is_public(request.endpoint) and "_user_id" not in session:
+            return None  # an anonymous visitor of a public page: nobody to find (the citizens' lookup)
+        # Finding the user only reads: on SQLite this transaction takes no write lock (see extensions.py).
+        db.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
         holder = None
         if token is not None:
             holder = user_for_token(token)

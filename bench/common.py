@@ -398,7 +398,10 @@ def gunicorn(
             if time.monotonic() > deadline:
                 raise BenchmarkFailed(f"gunicorn did not answer within {timeout:.0f}s:\n{_tail(log_path)}")
             time.sleep(0.2)
-        yield base
+        try:
+            yield base
+        except BenchmarkFailed as failed:  # what the server logged says why a request failed
+            raise BenchmarkFailed(f"{failed}\n--- gunicorn's log:\n{_tail(log_path)}") from failed
     finally:
         stop_process_group(proc)
 

@@ -49,8 +49,8 @@ def public_json(found: PublicDossier) -> dict[str, Any]:
 def public_dossier(code: str):  # type: ignore[no-untyped-def]
     """A dossier's status and dates by its receipt code; with the slip's secret (`s`), its procedure, masked
     applicant and the messages written for the applicant. Limited per client address (429, Retry-After)."""
-    hit(client_key("lookup"), lookups_per_minute(), 60)
-    response = jsonify(public_json(find_public(code, request.args.get("s"))))
+    found = find_public(client_key("lookup"), lookups_per_minute(), code, request.args.get("s"))
+    response = jsonify(public_json(found))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -61,14 +61,16 @@ INBOUND = re.compile(r"^\s*HS\s+(?P<code>\S+)\s+(?P<secret>\S+)\s*$", re.IGNOREC
 TEXTS_PER_MINUTE = 10
 
 
-def inbound_reply(text: str) -> str:
+def inbound_reply(sender: str, text: str) -> str:
     """The short answer to a text message `HS <code> <secret>`: the status and dates, folded for a phone; the
-    same words for an unknown code and a wrong secret."""
+    same words for an unknown code and a wrong secret. Each sender may ask TEXTS_PER_MINUTE times a minute."""
+    counter = "sms:" + hashlib.sha256(sender.strip().encode()).hexdigest()[:40]
     found = INBOUND.match(text or "")
     if found is None:
+        hit(counter, TEXTS_PER_MINUTE, 60)  # counted all the same
         return sms_text("Cu phap: HS <ma ho so> <ma bi mat>, vi du HS 000.00.31.H57-261125-0007-Q A2B3C4")
     try:
-        dossier = find_public(found["code"], found["secret"])
+        dossier = find_public(counter, TEXTS_PER_MINUTE, found["code"], found["secret"])
     except NotFound:
         return sms_text("Khong tim thay ho so voi ma ho so va ma bi mat nay. Kiem tra lai tren giay tiep nhan.")
     due = to_local(dossier.promised_at)
@@ -92,5 +94,4 @@ def sms_inbound():  # type: ignore[no-untyped-def]
         raise InvalidInput(
             {"from": gettext("Required.")} if not isinstance(sender, str) else {"text": gettext("Required.")}
         )
-    hit("sms:" + hashlib.sha256(sender.strip().encode()).hexdigest()[:40], TEXTS_PER_MINUTE, 60)
-    return jsonify({"reply": inbound_reply(text)})
+    return jsonify({"reply": inbound_reply(sender, text)})

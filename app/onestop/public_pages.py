@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, redirect, render_template, request, url_for
 
 from ..errors import NotFound, TooManyRequests
-from ..ratelimit import client_key, hit
+from ..ratelimit import client_key
 from ..security import public
 from .lookup import find_public, lookups_per_minute
 
@@ -29,8 +29,7 @@ def lookup_form():  # type: ignore[no-untyped-def]
 def lookup(code: str):  # type: ignore[no-untyped-def]
     secret = request.args.get("s")
     try:
-        hit(client_key("lookup"), lookups_per_minute(), 60)
-        found = find_public(code, secret)
+        found = find_public(client_key("lookup"), lookups_per_minute(), code, secret)
     except NotFound as err:
         page = render_template("onestop/lookup.html", found=None, code=code[:60], secret="", problem=err.text())
         return page, 404

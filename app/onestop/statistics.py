@@ -152,18 +152,22 @@ def statistics(start: date, end: date, by: str = "organisation") -> Statistics:
         sa.func.coalesce(sa.func.sum(sa.case((FIGURES[name](start, end, as_of), 1), else_=0)), 0).label(name)
         for name in FIGURES
     ]
+    model = Organisation if by == "organisation" else Procedure
     query = (
-        sa.select(group.label("key"), *sums)
+        sa.select(group.label("key"), model.name.label("label"), *sums)
+        .select_from(D)
+        .join(model, model.id == group)
         .where(_in_period(start, end, as_of))
-        .group_by(group)
+        .group_by(group, model.name)
         .execution_options(all_organisations=True)
     )
-    found = {row.key: {name: int(getattr(row, name)) for name in FIGURES} for row in db.session.execute(query)}
-    model = Organisation if by == "organisation" else Procedure
-    names = {
-        key: name for key, name in db.session.execute(sa.select(model.id, model.name).where(model.id.in_(list(found))))
-    }
-    rows = sorted((StatsRow(key, names.get(key, ""), figures) for key, figures in found.items()), key=lambda r: r.label)
+    rows = sorted(
+        (
+            StatsRow(row.key, row.label, {name: int(getattr(row, name)) for name in FIGURES})
+            for row in db.session.execute(query)
+        ),
+        key=lambda r: r.label,
+    )
     total = StatsRow(None, "", {name: sum(row[name] for row in rows) for name in FIGURES})
     return Statistics(start, end, by, rows, total)
 

@@ -99,9 +99,31 @@ def test_a_client_asking_too_often_is_told_to_wait(app, received):
     assert other.status_code == 200
 
 
+def test_guessed_codes_count_against_the_address_too(app, received):
+    """Harvesting is guessing: unknown, malformed and hostile codes are counted like real ones (the count is kept
+    although the answer is an error), and the address is then held back from real codes as well."""
+    from app.onestop.lookup import LOOKUPS_PER_MINUTE
+
+    client = app.test_client()
+    address = {"REMOTE_ADDR": "198.51.100.7"}
+    guesses = [received["code"][:-1] + c for c in "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ" if c != received["code"][-1]]
+    guesses += ["' OR 1=1 --", "<b>x</b>", "x" * 500]
+    statuses = [
+        client.get(LOOKUP + guesses[n % len(guesses)], environ_base=address).status_code
+        for n in range(2 * LOOKUPS_PER_MINUTE + 1)
+    ]
+    assert set(statuses) == {404, 429}
+    real = client.get(LOOKUP + received["code"], query_string={"s": received["secret"]}, environ_base=address)
+    assert real.status_code == 429 and "Retry-After" in real.headers
+    assert "code" not in real.json["error"].get("details", {})
+
+
 def test_limits_hold_across_processes_and_windows(app):
+    import sqlalchemy as sa
+
     from app.errors import TooManyRequests
-    from app.ratelimit import hit
+    from app.extensions import db
+    from app.ratelimit import RateWindow, hit
 
     start = datetime(2026, 11, 25, 8, 0, 10, tzinfo=UTC)
     with app.app_context():
@@ -111,3 +133,7 @@ def test_limits_hold_across_processes_and_windows(app):
         assert refused.value.retry_after == 20
         assert hit("t:2", 3, 60, start) == 1  # another client
         assert hit("t:1", 3, 60, start.replace(minute=1)) == 1  # the next minute starts again
+        # A client's new window, more than an hour later, takes its old windows away; another client's stay.
+        assert hit("t:1", 3, 60, start.replace(hour=10)) == 1
+        rows = db.session.execute(sa.select(RateWindow.key, RateWindow.window_start).order_by(RateWindow.key)).all()
+        assert [key for key, _ in rows] == ["t:1", "t:2"]
