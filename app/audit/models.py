@@ -92,6 +92,7 @@ class AuditAction(enum.StrEnum):
     DOSSIER_APOLOGY_ISSUED = "onestop:dossier:apology:issued"
     DOSSIER_FEE_PAID = "onestop:dossier:fee:paid"
     DOSSIER_REISSUED = "onestop:dossier:reissued"
+    DOSSIER_RESULT_DRAFTED = "onestop:dossier:result:drafted"
 
 
 class AuditChainHead(db.Model):

@@ -7,20 +7,22 @@ import json
 import re
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlencode
 
 from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from ..api import api, json_object
-from ..auth.models import Organisation
+from ..auth.models import Organisation, User
 from ..calendar.service import load_calendar
 from ..clock import to_local
+from ..documents.api import uploads_from_request
 from ..documents.uploads import Upload
-from ..errors import InvalidInput
+from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
 from ..validation import parse
-from . import deadlines, intake, procedures, processing, slips, statistics
+from . import deadlines, intake, procedures, processing, results, slips, statistics
 from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import IntakeInput, ProcedureQuery, StatsQuery
 
@@ -115,6 +117,20 @@ def _scan(p: DossierPaper) -> dict[str, Any] | None:
     return {"sha256": p.blob_sha256, "size": p.size, "content_type": p.content_type, "filename": p.filename}
 
 
+def _result_json(d: Dossier) -> dict[str, Any] | None:
+    found = results.result_of(d)
+    if found is None:
+        return None
+    return {
+        "document_id": found.document_id,
+        "status": found.status,
+        "subject": found.subject,
+        "number": found.number,
+        "notation": found.notation,
+        "issued_on": found.issued_on.isoformat() if found.issued_on else None,
+    }
+
+
 def dossier_json(d: Dossier) -> dict[str, Any]:
     """A dossier as the staff see it (the public lookup shows far less: see lookup.py)."""
     status = DossierStatus(d.status)
@@ -160,6 +176,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
         "resolved_at": _moment(d.resolved_at),
         "returned_at": _moment(d.returned_at),
         "promised_at": _moment(deadlines.promised(d)),
+        "result": _result_json(d),
         "steps_progress": [
             {
                 "index": v.index,
@@ -189,6 +206,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
                 "actor_id": e.actor_id,
                 "note": e.note,
                 "public_message": e.public_message,
+                "data": e.data,
             }
             for e in d.events
         ],
@@ -255,6 +273,23 @@ def dossier_slip(code: str):  # type: ignore[no-untyped-def]
     return response
 
 
+@api.get("/onestop/dossiers/<code>/apology.pdf")
+def apology_slip(code: str):  # type: ignore[no-untyped-def]
+    """The dossier's latest apology and new appointment to print (form 04); a draft is marked as one."""
+    dossier = intake.get_dossier(current_user, code)
+    if not dossier.apologies:
+        raise NotFound(gettext("No apology was drafted for this dossier."))
+    apology = dossier.apologies[-1]
+    resolver = db.session.get(Organisation, dossier.resolving_organisation_id)
+    assert resolver is not None
+    signer = db.session.get(User, apology.issued_by_id) if apology.issued_by_id else None
+    pdf = slips.apology_slip(dossier, apology, resolver.name, signer.full_name if signer else None)
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{dossier.code}-xin-loi.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @api.post("/onestop/dossiers/<code>/moves")
 def move_dossier(code: str):  # type: ignore[no-untyped-def]
     """Move the dossier on: {"move": ..., "note": for the staff, "public_message": for the applicant}."""
@@ -262,6 +297,21 @@ def move_dossier(code: str):  # type: ignore[no-untyped-def]
     body = dossier_json(dossier)
     db.session.commit()
     return jsonify(body)
+
+
+@api.post("/onestop/dossiers/<code>/result")
+def draft_result(code: str):  # type: ignore[no-untyped-def]
+    """Open the result's outgoing draft in the documents module: a multipart form with the result's PDF in `file`
+    and `document_type`, `subject` optional; the dossier."""
+    if request.mimetype == "multipart/form-data":
+        fields: dict[str, Any] = {k: v for k, v in request.form.to_dict().items() if v.strip()}
+        main, _ = uploads_from_request()
+    else:
+        fields, main = json_object(MAX_JSON_BYTES), None
+    dossier = results.draft_result(current_user, code, parse(results.ResultDraftInput, fields), main)
+    answer = dossier_json(dossier)
+    db.session.commit()
+    return jsonify(answer), 201
 
 
 @api.post("/onestop/dossiers/<code>/apology")
@@ -317,7 +367,8 @@ def reissue_dossier(code: str):  # type: ignore[no-untyped-def]
 # --- Statistics -------------------------------------------------------------------------------------------------
 
 
-def _row_json(row: statistics.StatsRow, stats: statistics.Statistics) -> dict[str, Any]:
+def _row_json(row: statistics.StatsRow, stats: statistics.Statistics, behind: str) -> dict[str, Any]:
+    """A row of figures, each with the link to its dossiers (`behind`: that endpoint's path, built once)."""
     key = {f"{stats.by}_id": row.key} if row.key is not None else {}
     period = {"from": stats.start.isoformat(), "to": stats.end.isoformat()}
     return {
@@ -328,9 +379,7 @@ def _row_json(row: statistics.StatsRow, stats: statistics.Statistics) -> dict[st
         "resolved": row.resolved,
         "in_progress": row.in_progress,
         "on_time_share": row.on_time_share,
-        "links": {
-            name: url_for("api.statistics_dossiers", figure=name, **period, **key) for name in statistics.FIGURES
-        },
+        "links": {name: behind + "?" + urlencode({"figure": name, **period, **key}) for name in statistics.FIGURES},
     }
 
 
@@ -340,13 +389,14 @@ def one_stop_statistics():  # type: ignore[no-untyped-def]
     query = parse(StatsQuery, request.args.to_dict())
     start, end = statistics.check_period(query.start, query.end)
     stats = statistics.statistics(start, end, query.by)
+    behind = url_for("api.statistics_dossiers")
     return jsonify(
         {
             "from": start.isoformat(),
             "to": end.isoformat(),
             "by": stats.by,
-            "rows": [_row_json(row, stats) for row in stats.rows],
-            "total": _row_json(stats.total, stats),
+            "rows": [_row_json(row, stats, behind) for row in stats.rows],
+            "total": _row_json(stats.total, stats, behind),
             "agencies_without_late_share": stats.agencies_without_late_share,
         }
     )

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from ..calendar.service import WorkCalendar, load_calendar
 from ..extensions import db, utcnow
+from .alerts import warn_of_apology
 from .machine import CLOCK_RUNS
 from .models import Dossier, DossierApology, DossierStatus
 
@@ -111,7 +112,10 @@ def check_late_risk(dossier: Dossier, calendar: WorkCalendar | None = None, now:
         return False
     if any(a.issued_at is None for a in dossier.apologies):
         return False
-    dossier.apologies.append(DossierApology(drafted_at=now, proposed_at=end))
+    apology = DossierApology(drafted_at=now, proposed_at=end)
+    dossier.apologies.append(apology)
+    db.session.flush()
+    warn_of_apology(dossier, apology)
     return True
 
 

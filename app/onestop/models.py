@@ -22,6 +22,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..auth.models import Organisation, Unit, User
+from ..documents.models import Document
 from ..extensions import db, utcnow
 from ..scoping import OrgScoped
 
@@ -237,11 +238,15 @@ class Dossier(OrgScoped, db.Model):
     step_due_at: Mapped[datetime | None] = mapped_column(index=True)  # that step's deadline, while the clock runs
     resolved_at: Mapped[datetime | None]  # the result was approved (ready at the desk)
     returned_at: Mapped[datetime | None]  # the result was handed back
+    # The outgoing document drafted as the result (a decision, a licence, a reply), signed and issued in the
+    # documents module; its number and notation are the result's.
+    result_document_id: Mapped[int | None] = mapped_column(sa.ForeignKey("documents.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     procedure: Mapped[Procedure] = relationship()
     handler: Mapped[User | None] = relationship(foreign_keys=[handler_id])
+    result_document: Mapped[Document | None] = relationship()
     received_by: Mapped[User] = relationship(foreign_keys=[received_by_id])
     papers: Mapped[list[DossierPaper]] = relationship(
         back_populates="dossier", order_by="DossierPaper.position", cascade="all, delete-orphan"

@@ -6,12 +6,13 @@ from typing import Any
 
 from ..openapi import _errors, _json, _ref
 from .processing import ApologyInput, MoveInput
+from .results import ResultDraftInput
 from .schemas import IntakeInput, ProcedureInput
 
 
 def components() -> dict[str, Any]:
     schemas: dict[str, Any] = {}
-    for model in (ProcedureInput, IntakeInput, MoveInput, ApologyInput):
+    for model in (ProcedureInput, IntakeInput, MoveInput, ApologyInput, ResultDraftInput):
         schema = model.model_json_schema(ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema
@@ -58,6 +59,11 @@ def components() -> dict[str, Any]:
             "appointment_at": {**moment, "description": "Ngày hẹn trả kết quả"},
             "calendar_version": {"type": ["string", "null"]},
             "events": {"type": "array", "items": {"type": "object"}},
+            "result": {
+                "type": ["object", "null"],
+                "description": "The result's outgoing document: document_id, status, subject, and once issued its "
+                "number, notation and issued_on",
+            },
         },
     }
     schemas["ProcedureList"] = {
@@ -175,6 +181,44 @@ def paths() -> dict[str, Any]:
                 "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
                 "responses": {
                     "200": {"description": "The slip", "content": {"application/pdf": {}}},
+                    **_errors("401", "404"),
+                },
+            }
+        },
+        "/onestop/dossiers/{code}/result": {
+            "post": {
+                "summary": "Draft the dossier's result as an outgoing document (signed and issued in the documents "
+                "module; the approval waits for it to be issued)",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["file"],
+                                "properties": {
+                                    "file": {"type": "string", "format": "binary", "description": "The result, a PDF"},
+                                    "document_type": {"type": "string", "description": "QĐ (default), CV, TB, ..."},
+                                    "subject": {"type": "string"},
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "201": {"description": "Drafted: the dossier, its result's document id", **_json(_ref("Dossier"))},
+                    "409": {"description": "Not in process, or drafted already", **_json(_ref("Error"))},
+                    **_errors("401", "403", "404", "422"),
+                },
+            }
+        },
+        "/onestop/dossiers/{code}/apology.pdf": {
+            "get": {
+                "summary": "The latest apology and new appointment (form 04), a PDF; a draft is marked as one",
+                "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
+                "responses": {
+                    "200": {"description": "The apology slip", "content": {"application/pdf": {}}},
                     **_errors("401", "404"),
                 },
             }

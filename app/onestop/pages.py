@@ -18,11 +18,13 @@ from flask_login import current_user
 
 from ..auth.models import Role
 from ..calendar.service import load_calendar
+from ..documents.api import uploads_from_request
 from ..documents.uploads import Upload
+from ..documents.vocabulary import DOCUMENT_TYPES
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
 from ..validation import parse
-from . import deadlines, intake, processing
+from . import deadlines, intake, processing, results
 from .machine import Move
 from .models import STATUS_LABELS, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeInput
@@ -171,6 +173,9 @@ def dossier(code: str):  # type: ignore[no-untyped-def]
         promised=deadlines.promised(found),
         moves=[(str(m), MOVE_LABELS[m]) for m in processing.available_moves(current_user, found)],
         can_apologise=processing.can_issue_apology(current_user, found),
+        can_draft_result=results.can_draft_result(current_user, found),
+        result=results.result_of(found),
+        result_types=[(t, DOCUMENT_TYPES[t]) for t in results.RESULT_TYPES],
         own_desk=found.organisation_id == current_user.organisation_id,
         labels=STATUS_LABELS,
         reason_labels=REASON_LABELS,
@@ -202,11 +207,32 @@ def move(code: str):  # type: ignore[no-untyped-def]
     return redirect(url_for("onestop_pages.dossier", code=moved.code))
 
 
+@onestop_pages.post("/onestop/dossiers/<code>/result")
+def draft_result(code: str):  # type: ignore[no-untyped-def]
+    """Open the result's outgoing draft and go to it, to write and attach its text."""
+    _staff_only()
+    try:
+        fields = {k: v for k, v in request.form.to_dict().items() if k in ("document_type", "subject") and v.strip()}
+        main, _ = uploads_from_request()
+        drafted = results.draft_result(current_user, code, parse(results.ResultDraftInput, fields), main)
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash("; ".join(_flat_errors(err).values()), "error")
+        return redirect(url_for("onestop_pages.dossier", code=code))
+    db.session.commit()
+    flash(gettext("The result's draft was opened: have it signed and issued."), "success")
+    return redirect(url_for("documents.detail", document_id=drafted.result_document_id))
+
+
 @onestop_pages.post("/onestop/dossiers/<code>/apology")
 def apologise(code: str):  # type: ignore[no-untyped-def]
     _staff_only()
     try:
-        processing.issue_apology(current_user, code, processing.ApologyInput())
+        reason = (request.form.get("reason") or "").strip()
+        data = parse(processing.ApologyInput, {"reason": reason} if reason else {})
+        processing.issue_apology(current_user, code, data)
     except DomainError as err:
         db.session.rollback()
         if err.status in (403, 404):

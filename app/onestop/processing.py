@@ -21,6 +21,7 @@ from ..audit.service import record
 from ..auth.models import Role, User
 from ..calendar.service import WorkCalendar, load_calendar
 from ..clock import to_local
+from ..documents.vocabulary import DocumentStatus
 from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db, utcnow
 from ..validation import opt_text
@@ -80,7 +81,7 @@ def can_issue_apology(actor: User, dossier: Dossier) -> bool:
     return waiting and any(is_party(actor, dossier, party) for party in APOLOGISERS)
 
 
-def _locked(actor: User, code: str, parties: tuple[Party, ...], refusal: str) -> Dossier:
+def lock_dossier(actor: User, code: str, parties: tuple[Party, ...], refusal: str) -> Dossier:
     """The dossier, locked for this change (a second change waits, then sees the first); Forbidden unless the actor
     is one of `parties`."""
     dossier = get_dossier(actor, code)
@@ -90,9 +91,7 @@ def _locked(actor: User, code: str, parties: tuple[Party, ...], refusal: str) ->
     return dossier
 
 
-def _on_timeline(
-    dossier: Dossier, actor: User, at: datetime, public_message: str | None = None, **data: object
-) -> None:
+def on_timeline(dossier: Dossier, actor: User, at: datetime, public_message: str | None = None, **data: object) -> None:
     """A timeline entry that leaves the status as it is (a fee paid, an apology, a new date)."""
     dossier.events.append(
         DossierEvent(
@@ -107,7 +106,7 @@ def _on_timeline(
     db.session.flush()
 
 
-def _audit(action: AuditAction, actor: User, dossier: Dossier, **data: object) -> None:
+def audit_dossier(action: AuditAction, actor: User, dossier: Dossier, **data: object) -> None:
     record(
         action,
         actor=actor,
@@ -152,6 +151,7 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
     elif data.move == Move.SUPPLEMENT_RECEIVED:
         details.update(_restart_clock(dossier, now))
     elif data.move == Move.APPROVE:
+        _check_result_issued(dossier, details)
         dossier.resolved_at = now
         dossier.resolved_on = _local_day(now)
     elif data.move in (Move.SUSPEND, Move.WITHDRAW):
@@ -183,10 +183,23 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
         notices.queue_notice(dossier, f"supplement:{dossier.events[-1].id}", text)
     elif data.move == Move.APPROVE:
         notices.queue_notice(dossier, "result_ready", notices.notice_text(dossier, "result_ready"))
-    _audit(
+    audit_dossier(
         AuditAction.DOSSIER_MOVED, actor, dossier, move=str(data.move), from_status=str(status), to_status=str(target)
     )
     return dossier
+
+
+def _check_result_issued(dossier: Dossier, details: dict[str, object]) -> None:
+    """A dossier whose result was drafted as a document is approved once that document is issued (its number and
+    notation go on the timeline); one without (a result on paper) is approved as it is."""
+    doc = dossier.result_document
+    if doc is None:
+        return
+    if doc.status != DocumentStatus.ISSUED:
+        raise InvalidState(
+            gettext("The result document is not issued yet: have it signed and issued first."), state=dossier.status
+        )
+    details.update(result_document=doc.id, number=doc.number, notation=doc.notation)
 
 
 def _advance_step(dossier: Dossier, move: Move) -> None:
@@ -232,13 +245,14 @@ class ApologyInput(BaseModel):
 
     new_appointment_at: AwareDatetime | None = None  # default: the date proposed when the apology was drafted
     public_message: opt_text(1000) = None  # default: the apology's usual words with the new date
+    reason: opt_text(1000) = None  # why it is late, printed on the apology slip
 
 
 def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
     """Issue the drafted apology with its new appointment (the desk or the resolving organisation's leader); the
     applicant sees it in the lookup. The dossier is still counted late against its first appointment."""
     refusal = gettext("You may not make this move on this dossier.")
-    dossier = _locked(actor, code, APOLOGISERS, refusal)
+    dossier = lock_dossier(actor, code, APOLOGISERS, refusal)
     draft = next((a for a in dossier.apologies if a.issued_at is None), None)
     if draft is None:
         raise InvalidState(gettext("No apology is waiting to be issued for this dossier."), state=dossier.status)
@@ -254,13 +268,14 @@ def issue_apology(actor: User, code: str, data: ApologyInput) -> Dossier:
         )
     now = utcnow()
     draft.issued_at, draft.issued_by_id, draft.new_appointment_at = now, actor.id, new
+    draft.reason = data.reason or draft.reason
     message = data.public_message or (
         "Hồ sơ của ông/bà chưa giải quyết xong theo ngày hẹn. Chúng tôi thành thật xin lỗi và hẹn lại ngày trả kết "
         f"quả: {format_moment(new)}."
     )
-    _on_timeline(dossier, actor, now, message, apology=draft.id, new_appointment_at=new.isoformat())
+    on_timeline(dossier, actor, now, message, apology=draft.id, new_appointment_at=new.isoformat())
     notices.queue_notice(dossier, f"apology:{draft.id}", notices.notice_text(dossier, "late", when=new))
-    _audit(AuditAction.DOSSIER_APOLOGY_ISSUED, actor, dossier, new_appointment_at=new.isoformat())
+    audit_dossier(AuditAction.DOSSIER_APOLOGY_ISSUED, actor, dossier, new_appointment_at=new.isoformat())
     return dossier
 
 
@@ -278,15 +293,16 @@ def format_moment(moment: datetime) -> str:
 
 def mark_fee_paid(actor: User, code: str) -> Dossier:
     """The desk records that the fee was paid (once; a dossier with nothing to pay has nothing to mark)."""
-    dossier = _locked(actor, code, (Party.DESK,), gettext("Only the desk that received the dossier records its fee."))
+    refusal = gettext("Only the desk that received the dossier records its fee.")
+    dossier = lock_dossier(actor, code, (Party.DESK,), refusal)
     if dossier.fee_amount <= 0 or dossier.fee_mode in ("exempt", "none"):
         raise InvalidState(gettext("This dossier has no fee to pay."), state=dossier.status)
     if dossier.fee_paid_at is not None:
         raise InvalidState(gettext("The fee was recorded as paid already."), state=dossier.status)
     now = utcnow()
     dossier.fee_paid_at = now
-    _on_timeline(dossier, actor, now, fee_paid=dossier.fee_amount)
-    _audit(AuditAction.DOSSIER_FEE_PAID, actor, dossier, amount=dossier.fee_amount)
+    on_timeline(dossier, actor, now, fee_paid=dossier.fee_amount)
+    audit_dossier(AuditAction.DOSSIER_FEE_PAID, actor, dossier, amount=dossier.fee_amount)
     return dossier
 
 
@@ -294,7 +310,7 @@ def reissue_appointment(actor: User, code: str) -> Dossier:
     """The desk gives the dossier the appointment the current calendar makes (after the admin changed the calendar),
     for a new slip; the applicant is told in the lookup."""
     refusal = gettext("Only the desk that received the dossier reissues its slip.")
-    dossier = _locked(actor, code, (Party.DESK,), refusal)
+    dossier = lock_dossier(actor, code, (Party.DESK,), refusal)
     calendar = load_calendar()
     new = recomputed_appointment(dossier, calendar)
     if new is None or DossierStatus(dossier.status) in FINAL or dossier.status == DossierStatus.RESULT_READY:
@@ -307,7 +323,7 @@ def reissue_appointment(actor: User, code: str) -> Dossier:
     _set_step_due(dossier, calendar)
     now = utcnow()
     message = f"Ngày hẹn trả kết quả được điều chỉnh theo lịch làm việc mới: {format_moment(new)}."
-    _on_timeline(
+    on_timeline(
         dossier,
         actor,
         now,
@@ -315,5 +331,5 @@ def reissue_appointment(actor: User, code: str) -> Dossier:
         old_appointment_at=old.isoformat() if old else None,
         new_appointment_at=new.isoformat(),
     )
-    _audit(AuditAction.DOSSIER_REISSUED, actor, dossier, new_appointment_at=new.isoformat())
+    audit_dossier(AuditAction.DOSSIER_REISSUED, actor, dossier, new_appointment_at=new.isoformat())
     return dossier

@@ -4,7 +4,8 @@
   the receipt code as a Code 128 barcode, a QR code of the public lookup link carrying the code and secret, the
   papers received (copies, and a short hash of each scan), the appointment, the officer;
 - the request to complete the papers (phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, form 02) and the refusal (phiếu từ
-  chối tiếp nhận giải quyết hồ sơ, form 03), with the reason.
+  chối tiếp nhận giải quyết hồ sơ, form 03), with the reason;
+- the apology and new appointment (phiếu xin lỗi và hẹn lại ngày trả kết quả, form 04) of a late dossier.
 
 Bars and modules are drawn as vector rectangles (python-barcode gives the Code 128 modules, segno the QR matrix):
 they print sharp at any size and scan from paper.
@@ -20,7 +21,7 @@ from segno import make_qr
 
 from ..clock import to_local
 from ..documents.rendering import _bold_variant, find_font
-from .models import Dossier, DossierStatus, PaperForm
+from .models import Dossier, DossierApology, DossierStatus, PaperForm
 
 BAR_MODULE_MM = 0.26
 BAR_HEIGHT_MM = 12.0
@@ -63,6 +64,25 @@ class _Slip(FPDF):
         self.add_font("slip", "", str(regular))
         self.add_font("slip", "B", str(_bold_variant(regular)))
 
+    @property
+    def half(self) -> float:
+        return (self.w - self.l_margin - self.r_margin) / 2
+
+    def heading(self, title: str, issuer: str, code: str) -> None:
+        """A new page with the issuer and the national motto side by side, the dossier's code and the title."""
+        self.add_page()
+        self.set_title(f"{title} {code}")
+        top = self.get_y()
+        self.set_font("slip", "B", 9)
+        self.multi_cell(self.half, 5, issuer.upper(), align="C")
+        self.set_xy(self.l_margin + self.half, top)
+        self.multi_cell(self.half, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", align="C")
+        self.set_y(top + 16)
+        self.line_of(f"Mã hồ sơ: {code}", 10, align="L")
+        self.ln(2)
+        self.line_of(title, 14, bold=True, align="C", height=8)
+        self.ln(2)
+
     def line_of(self, text: str, size: float = 11, bold: bool = False, align: str = "L", height: float = 6) -> None:
         self.set_font("slip", "B" if bold else "", size)
         self.multi_cell(0, height, text, align=align, new_x="LMARGIN", new_y="NEXT")
@@ -90,19 +110,9 @@ def dossier_slip(dossier: Dossier, organisation_name: str, officer_name: str, lo
     complete the papers, or the refusal. `lookup_url` is the public lookup's address with the code and secret."""
     status = DossierStatus(dossier.status)
     pdf = _Slip()
-    pdf.add_page()
-    pdf.set_title(f"{TITLES.get(status, RECEIPT_TITLE)} {dossier.code}")
-    top = pdf.get_y()
-    half = (pdf.w - pdf.l_margin - pdf.r_margin) / 2
-    pdf.set_font("slip", "B", 9)
-    pdf.multi_cell(half, 5, organisation_name.upper() + "\nBỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ", align="C")
-    pdf.set_xy(pdf.l_margin + half, top)
-    pdf.multi_cell(half, 5, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc", align="C")
-    pdf.set_y(top + 16)
-    pdf.line_of(f"Mã hồ sơ: {dossier.code}", 10, align="L")
-    pdf.ln(2)
-    pdf.line_of(TITLES.get(status, RECEIPT_TITLE), 14, bold=True, align="C", height=8)
-    pdf.ln(2)
+    desk = organisation_name + "\nBỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ"
+    pdf.heading(TITLES.get(status, RECEIPT_TITLE), desk, dossier.code)
+    half = pdf.half
 
     # The code as bars (left) and the lookup link as a QR code (right).
     y = pdf.get_y()
@@ -165,8 +175,42 @@ def dossier_slip(dossier: Dossier, organisation_name: str, officer_name: str, lo
     return bytes(pdf.output())
 
 
-PAPER_FORM_LABELS_VI = {
-    PaperForm.ORIGINAL: "bản chính",
-    PaperForm.CERTIFIED_COPY: "bản sao có chứng thực",
-    PaperForm.COPY: "bản sao",
-}
+APOLOGY_TITLE = "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ"
+APOLOGY_REASON_VI = "Hồ sơ cần thêm thời gian để thẩm định, xử lý theo quy định."
+
+
+def apology_slip(dossier: Dossier, apology: DossierApology, organisation_name: str, signer: str | None) -> bytes:
+    """The apology and new appointment (form 04 of Circular 01/2018/TT-VPCP) of the resolving organisation to the
+    applicant; a draft not yet issued is marked as such, with the proposed date."""
+    pdf = _Slip()
+    issued = apology.issued_at is not None
+    pdf.heading(APOLOGY_TITLE if issued else APOLOGY_TITLE + " (DỰ THẢO)", organisation_name, dossier.code)
+    new = apology.new_appointment_at if issued else apology.proposed_at
+    pdf.line_of(f"Kính gửi: {dossier.applicant_name}", bold=True)
+    if dossier.applicant_address:
+        pdf.line_of(f"Địa chỉ: {dossier.applicant_address}")
+    pdf.ln(1)
+    pdf.line_of(
+        f"Ngày {to_local(dossier.received_at):%d/%m/%Y}, hồ sơ của ông/bà đề nghị giải quyết thủ tục "
+        f"{dossier.procedure.name} (mã thủ tục {dossier.procedure.code}) đã được tiếp nhận, mã hồ sơ {dossier.code}."
+    )
+    pdf.line_of(f"Thời gian hẹn trả kết quả trên giấy tiếp nhận: {_when(dossier.appointment_at)}.")
+    pdf.line_of(f"Tuy nhiên đến nay, {organisation_name} chưa trả kết quả giải quyết hồ sơ của ông/bà đúng hạn.")
+    pdf.line_of(f"Lý do: {apology.reason or APOLOGY_REASON_VI}")
+    pdf.ln(1)
+    pdf.line_of(
+        f"Sự chậm trễ này đã gây phiền hà cho ông/bà. {organisation_name} xin lỗi ông/bà và sẽ trả kết quả giải "
+        "quyết hồ sơ cho ông/bà vào:"
+    )
+    pdf.line_of(_when(new), 12, bold=True, align="C", height=8)
+    pdf.line_of("Kính mong nhận được sự thông cảm của ông/bà vì sự chậm trễ này.")
+    pdf.ln(6)
+    y = pdf.get_y()
+    pdf.set_xy(pdf.l_margin + pdf.half, y)
+    pdf.set_font("slip", "B", 10)
+    pdf.multi_cell(pdf.half, 5, "THỦ TRƯỞNG CƠ QUAN\n(Ký, ghi rõ họ tên và đóng dấu)", align="C")
+    if signer:
+        pdf.set_xy(pdf.l_margin + pdf.half, y + 28)
+        pdf.set_font("slip", "", 10)
+        pdf.cell(pdf.half, 5, signer, align="C")
+    return bytes(pdf.output())

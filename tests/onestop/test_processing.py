@@ -5,6 +5,7 @@ every move is on the timeline, the applicant sees only what was written for them
 
 from __future__ import annotations
 
+import subprocess
 from datetime import datetime, timedelta
 
 import pytest
@@ -12,6 +13,10 @@ from flask import Flask
 
 from tests.onestop.conftest import intake
 from tests.support import PASSWORD, ApiClient
+
+
+def pdf_text(data: bytes) -> str:
+    return subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True).stdout.decode()
 
 
 @pytest.fixture
@@ -152,7 +157,7 @@ def test_the_desk_withdraws_a_dossier_at_the_applicants_request(app, people):
     assert answer.status_code == 200 and answer.json["portal_status"] == 7
 
 
-def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_date(app, people):
+def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_date(app, people, tmp_path):
     from app.calendar.service import load_calendar
     from app.extensions import db
     from app.onestop.deadlines import add_days, draft_apologies
@@ -183,14 +188,45 @@ def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_da
     draft = seen["apologies"][0]
     assert draft["issued_at"] is None and draft["proposed_at"] > seen["appointment_at"]
 
+    # The resolving organisation is warned: its handler and its leader, once each (the round ran twice).
+    with app.app_context():
+        from app.auth.models import User
+        from app.notify.models import Notification
+
+        warned = db.session.execute(
+            db.select(User.username, Notification.subject, Notification.link)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.kind == "onestop.late")
+            .order_by(User.username)
+        ).all()
+    assert [w.username for w in warned] == ["leader_b", "specialist_b"]
+    assert all(code in w.subject and w.link == f"/onestop/dossiers/{code}" for w in warned)
+
+    # The draft apology prints, marked as a draft; an unknown code is not found.
+    printed = people["desk"].get(f"/api/v1/onestop/dossiers/{code}/apology.pdf")
+    assert printed.status_code == 200 and printed.mimetype == "application/pdf"
+    assert "(DỰ THẢO)" in " ".join(pdf_text(printed.data).split())
+    assert people["desk"].get(f"/api/v1/onestop/dossiers/{code[:-1]}0/apology.pdf").status_code == 404
+
     # Who may issue it, and not for a date before the work can end.
     assert people["specialist_b"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={}).status_code == 403
     early = people["desk"].post(
         f"/api/v1/onestop/dossiers/{code}/apology", json={"new_appointment_at": seen["appointment_at"]}
     )
     assert early.status_code == 422 and "new_appointment_at" in early.json["error"]["fields"]
-    issued = people["desk"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={})
+    reason = "Cần xác minh thực địa <b>&</b> lấy ý kiến cơ quan liên quan."
+    too_long = people["desk"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={"reason": "x" * 1001})
+    assert too_long.status_code == 422 and "reason" in too_long.json["error"]["fields"]
+    issued = people["desk"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={"reason": reason})
     assert issued.status_code == 200, issued.json
+    slip = people["leader_b"].get(f"/api/v1/onestop/dossiers/{code}/apology.pdf")
+    assert slip.status_code == 200
+    (tmp_path / "apology.pdf").write_bytes(slip.data)
+    checked = subprocess.run(["qpdf", "--check", str(tmp_path / "apology.pdf")], capture_output=True, check=False)
+    assert checked.returncode == 0, checked.stdout
+    text = " ".join(pdf_text(slip.data).split())
+    assert "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ" in text and "DỰ THẢO" not in text
+    assert reason in text and code in text and "Cán bộ một cửa A" in text
     assert issued.json["promised_at"] == draft["proposed_at"] and issued.json["apologies"][0]["issued_at"]
     again = people["desk"].post(f"/api/v1/onestop/dossiers/{code}/apology", json={})
     assert again.status_code == 409
@@ -198,6 +234,12 @@ def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_da
     public = app.test_client().get(f"/api/v1/public/dossiers/{code}", query_string={"s": received["secret"]}).json
     assert public["new_appointment_at"] == draft["proposed_at"] and public["appointment_at"] == seen["appointment_at"]
     assert "thành thật xin lỗi" in public["history"][-1]["message"]
+
+
+def test_no_apology_no_apology_slip(app, people):
+    code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    answer = people["desk"].get(f"/api/v1/onestop/dossiers/{code}/apology.pdf")
+    assert answer.status_code == 404 and "No apology" in answer.json["error"]["message"]
 
 
 def test_the_desk_records_the_fee_once(app, people):
