@@ -71,6 +71,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .archive.register_pages import register_exports
     from .auth.admin import admin
     from .auth.views import auth
+    from .calendar.pages import calendar_pages
     from .documents.views import documents
     from .onestop.pages import onestop_pages
     from .onestop.public_pages import onestop_public
@@ -85,6 +86,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(web)
     app.register_blueprint(auth)
     app.register_blueprint(admin)
+    app.register_blueprint(calendar_pages)
     app.register_blueprint(documents)
     app.register_blueprint(signing_pages)
     app.register_blueprint(routing_pages)

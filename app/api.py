@@ -62,6 +62,7 @@ def openapi():  # type: ignore[no-untyped-def]
 from .archive import api as _archive_api  # noqa: E402,F401
 from .archive import register_api as _register_api  # noqa: E402,F401
 from .auth import api as _auth_api  # noqa: E402,F401 - routes register themselves on `api`
+from .calendar import api as _calendar_api  # noqa: E402,F401
 from .documents import api as _documents_api  # noqa: E402,F401
 from .notify import api as _notify_api  # noqa: E402,F401
 from .onestop import api as _onestop_api  # noqa: E402,F401

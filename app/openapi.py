@@ -181,6 +181,7 @@ def _search_parameters() -> dict[str, Any]:
 def build_spec() -> dict[str, Any]:
     from .archive.openapi import paths as archive_paths
     from .archive.register_openapi import paths as register_paths
+    from .calendar.openapi import paths as calendar_paths
     from .onestop.openapi import paths as onestop_paths
     from .tasks.openapi import paths as task_paths
 
@@ -516,6 +517,7 @@ def build_spec() -> dict[str, Any]:
             **archive_paths(),
             **register_paths(),
             **onestop_paths(),
+            **calendar_paths(),
         },
     }
 

@@ -33,18 +33,23 @@ class CalendarDay(db.Model):
 class OfficeHours(db.Model):
     """One opening interval on one weekday (0 is Monday); a weekday with a lunch break has two rows.
 
-    No rows at all means the default hours (see `work_calendar.DEFAULT_OFFICE_HOURS`).
+    Rows without an organisation are the deployment's hours; no such rows at all means the default hours (see
+    `work_calendar.DEFAULT_OFFICE_HOURS`). An organisation with rows of its own keeps those hours instead (a
+    one-stop desk open on Saturday mornings); the days off and make-up days stay the deployment's.
     """
 
     __tablename__ = "office_hours"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("organisations.id", ondelete="CASCADE"), index=True
+    )
     weekday: Mapped[int] = mapped_column(sa.SmallInteger)
     opens: Mapped[time]
     closes: Mapped[time]
 
     __table_args__ = (
-        sa.UniqueConstraint("weekday", "opens"),
+        sa.UniqueConstraint("organisation_id", "weekday", "opens"),
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
         sa.CheckConstraint("opens < closes", name="opens_before_closes"),
     )

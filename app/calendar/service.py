@@ -1,6 +1,7 @@
 """The working calendar kept in the database: the admin's days and office hours, its version, and loading it.
 
-There is one calendar for the deployment. Every deadline is counted by the `WorkCalendar` that
+The days (holidays, days off, make-up days) are the deployment's; the office hours too, unless an organisation has
+its own (a one-stop desk open on Saturday mornings). Every deadline is counted by the `WorkCalendar` that
 `load_calendar()` returns; see `work_calendar` for the rules of days and of counting.
 """
 
@@ -19,7 +20,7 @@ from flask_babel import gettext
 
 from ..audit.models import AuditAction
 from ..audit.service import record
-from ..auth.models import Role, User
+from ..auth.models import Organisation, Role, User
 from ..clock import local_today
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, insert_or_ignore
@@ -39,6 +40,7 @@ __all__ = [
     "calendar_version",
     "clear_day",
     "load_calendar",
+    "office_hours_of",
     "set_day",
     "set_office_hours",
 ]
@@ -51,23 +53,23 @@ NOTE_MAX_LENGTH = 200
 DayRow = tuple[date, str, str]
 
 
-def _read_rules() -> tuple[tuple[OfficeInterval, ...], tuple[DayRow, ...]]:
-    """The office hours in force (the defaults while none are stored) and the marked days, in order."""
-    hours = tuple(
-        OfficeInterval(row.weekday, row.opens, row.closes)
-        for row in db.session.execute(
-            sa.select(OfficeHours.weekday, OfficeHours.opens, OfficeHours.closes).order_by(
-                OfficeHours.weekday, OfficeHours.opens
-            )
-        )
-    )
+def _read_rules(organisation_id: int | None = None) -> tuple[tuple[OfficeInterval, ...], tuple[DayRow, ...]]:
+    """The office hours in force (the organisation's own when it has any, else the deployment's, else the
+    defaults) and the marked days, in order."""
+    rows = db.session.execute(
+        sa.select(OfficeHours.organisation_id, OfficeHours.weekday, OfficeHours.opens, OfficeHours.closes)
+        .where(sa.or_(OfficeHours.organisation_id.is_(None), OfficeHours.organisation_id == organisation_id))
+        .order_by(OfficeHours.weekday, OfficeHours.opens)
+    ).all()
+    own = tuple(OfficeInterval(r.weekday, r.opens, r.closes) for r in rows if r.organisation_id is not None)
+    shared = tuple(OfficeInterval(r.weekday, r.opens, r.closes) for r in rows if r.organisation_id is None)
     days = tuple(
         (row.day, row.kind, row.note)
         for row in db.session.execute(
             sa.select(CalendarDay.day, CalendarDay.kind, CalendarDay.note).order_by(CalendarDay.day)
         )
     )
-    return hours or DEFAULT_OFFICE_HOURS, days
+    return own or shared or DEFAULT_OFFICE_HOURS, days
 
 
 def _version(hours: tuple[OfficeInterval, ...], days: tuple[DayRow, ...]) -> str:
@@ -85,13 +87,14 @@ def _version(hours: tuple[OfficeInterval, ...], days: tuple[DayRow, ...]) -> str
     return hashlib.sha256(canonical.encode()).hexdigest()[:16]
 
 
-def calendar_version() -> str:
-    """The version of the calendar's rules: it changes whenever the admin changes a day or the hours.
+def calendar_version(organisation_id: int | None = None) -> str:
+    """The version of the calendar's rules (of `organisation_id`'s calendar): it changes whenever the admin changes
+    a day or the hours.
 
     Whoever stores a computed deadline (the one-stop shop's appointment date) stores this beside it, so a
     later reader can tell which rules produced it. The same rules give the same version on every server.
     """
-    return _version(*_read_rules())
+    return _version(*_read_rules(organisation_id))
 
 
 @lru_cache(maxsize=16)
@@ -105,8 +108,9 @@ def _assemble(years: frozenset[int], hours: tuple[OfficeInterval, ...], days: tu
     )
 
 
-def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
-    """The calendar in force, for `years` (by default five years either side of this one).
+def load_calendar(years: Iterable[int] | None = None, organisation_id: int | None = None) -> WorkCalendar:
+    """The calendar in force, for `years` (by default five years either side of this one), with the office hours
+    of `organisation_id` when it has hours of its own.
 
     Reads the database once. Calendars are cached by their content, so a change by the admin is seen at
     the next call and an unchanged calendar is not rebuilt.
@@ -116,7 +120,7 @@ def load_calendar(years: Iterable[int] | None = None) -> WorkCalendar:
         span = check_years(range(this_year - YEARS_BEFORE, this_year + YEARS_AFTER + 1))
     else:
         span = check_years(years)
-    return _assemble(span, *_read_rules())
+    return _assemble(span, *_read_rules(organisation_id))
 
 
 # --- The admin's changes ---------------------------------------------------------------------------------
@@ -201,26 +205,50 @@ def clear_day(actor: User | None, day: date) -> None:
     )
 
 
-def set_office_hours(actor: User | None, intervals: Iterable[IntervalInput]) -> list[OfficeHours]:
-    """Replace the office hours with these intervals of (weekday, opening time, closing time).
+def set_office_hours(
+    actor: User | None, intervals: Iterable[IntervalInput], organisation_id: int | None = None
+) -> list[OfficeHours]:
+    """Replace the office hours with these intervals of (weekday, opening time, closing time): the deployment's,
+    or with `organisation_id` that organisation's own (an empty list for an organisation: back to the
+    deployment's).
 
     Weekday 0 is Monday; a weekday with a lunch break has two intervals; a weekday with none is closed
     (an organisation opening on Saturday mornings adds `(5, 07:30, 11:30)`). The intervals are checked
     by `check_office_hours` (at least one, weekday 0 to 6, opening before closing, no overlaps).
     """
     _check_calendar_admin(actor)
-    checked = check_office_hours(intervals)
-    previous = [_interval_text(i) for i in _read_rules()[0]]
-    db.session.execute(sa.delete(OfficeHours))
-    rows = [OfficeHours(weekday=i.weekday, opens=i.opens, closes=i.closes) for i in checked]
+    intervals = list(intervals)
+    if organisation_id is not None and db.session.get(Organisation, organisation_id) is None:
+        raise NotFound(gettext("No such organisation."))
+    checked = check_office_hours(intervals) if intervals or organisation_id is None else []
+    previous = [_interval_text(i) for i in _read_rules(organisation_id)[0]]
+    db.session.execute(
+        sa.delete(OfficeHours).where(
+            OfficeHours.organisation_id.is_(None)
+            if organisation_id is None
+            else OfficeHours.organisation_id == organisation_id
+        )
+    )
+    rows = [
+        OfficeHours(organisation_id=organisation_id, weekday=i.weekday, opens=i.opens, closes=i.closes) for i in checked
+    ]
     db.session.add_all(rows)
     db.session.flush()
     record(
         AuditAction.CALENDAR_HOURS_SET,
         actor=actor,
-        obj=("calendar", "office_hours"),
+        obj=("calendar", "office_hours" if organisation_id is None else f"office_hours:{organisation_id}"),
         hours=[_interval_text(i) for i in checked],
         previous=previous,
-        version=calendar_version(),
+        version=calendar_version(organisation_id),
     )
     return rows
+
+
+def office_hours_of(organisation_id: int | None = None) -> tuple[tuple[OfficeInterval, ...], bool]:
+    """The hours in force for the organisation (or the deployment), and whether they are its own."""
+    hours = _read_rules(organisation_id)[0]
+    own = organisation_id is not None and db.session.scalar(
+        sa.select(sa.func.count()).select_from(OfficeHours).where(OfficeHours.organisation_id == organisation_id)
+    )
+    return hours, bool(own)

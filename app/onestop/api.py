@@ -15,7 +15,6 @@ from flask_login import current_user
 
 from ..api import api, json_object
 from ..auth.models import Organisation, User
-from ..calendar.service import load_calendar
 from ..clock import to_local
 from ..documents.api import uploads_from_request
 from ..documents.uploads import Upload
@@ -187,7 +186,7 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
                 "state": v.state,
                 "hours_left": v.hours_left,
             }
-            for v in deadlines.steps_view(d, load_calendar(), utcnow())
+            for v in deadlines.steps_view(d, deadlines.calendar_of(d), utcnow())
         ],
         "apologies": [
             {

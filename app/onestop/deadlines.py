@@ -101,10 +101,16 @@ def projected_end(dossier: Dossier, calendar: WorkCalendar, now: datetime) -> da
     return add_days(calendar, now, rest) if rest else calendar.next_opening(now)
 
 
+def calendar_of(dossier: Dossier) -> WorkCalendar:
+    """The calendar a dossier's clock runs by: the receiving desk's (its office hours, which may include Saturday
+    mornings, and the deployment's days), the one its appointment was given with."""
+    return load_calendar(organisation_id=dossier.organisation_id)
+
+
 def check_late_risk(dossier: Dossier, calendar: WorkCalendar | None = None, now: datetime | None = None) -> bool:
     """Draft an apology when the dossier can no longer make its appointment (none while one is still a draft);
     whether one was drafted."""
-    calendar = calendar or load_calendar()
+    calendar = calendar or calendar_of(dossier)
     now = now or utcnow()
     end = projected_end(dossier, calendar, now)
     holds = promised(dossier)
@@ -122,7 +128,7 @@ def check_late_risk(dossier: Dossier, calendar: WorkCalendar | None = None, now:
 def draft_apologies(now: datetime | None = None) -> int:
     """The worker's round: every dossier whose clock runs and whose current step is overdue, checked; how many
     apologies were drafted."""
-    calendar = load_calendar()
+    calendars: dict[int, WorkCalendar] = {}  # per desk
     now = now or utcnow()
     running = db.session.scalars(
         sa.select(Dossier)
@@ -130,7 +136,12 @@ def draft_apologies(now: datetime | None = None) -> int:
         .options(selectinload(Dossier.apologies))
         .execution_options(all_organisations=True)
     )
-    return sum(check_late_risk(dossier, calendar, now) for dossier in running)
+    drafted = 0
+    for dossier in running:
+        if dossier.organisation_id not in calendars:
+            calendars[dossier.organisation_id] = calendar_of(dossier)
+        drafted += check_late_risk(dossier, calendars[dossier.organisation_id], now)
+    return drafted
 
 
 @dataclass
@@ -154,7 +165,7 @@ def recomputed_appointment(dossier: Dossier, calendar: WorkCalendar) -> datetime
 def calendar_report(desk_id: int) -> list[Moved]:
     """The desk's open dossiers whose appointment the current calendar would move (computed with another
     version)."""
-    calendar = load_calendar()
+    calendar = load_calendar(organisation_id=desk_id)
     open_ = db.session.scalars(
         sa.select(Dossier)
         .where(

@@ -169,7 +169,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     organisation = db.session.get(Organisation, actor.organisation_id)
     assert organisation is not None
     now = utcnow()
-    calendar = load_calendar()
+    calendar = load_calendar(organisation_id=organisation.id)  # the desk's: it may open on Saturday mornings
     today = now.astimezone(calendar.tz).date()  # the receipt code's day: the desk's local day
     sequence = next_receipt_sequence(organisation.id, today)
     status = {

@@ -17,7 +17,6 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import Role
-from ..calendar.service import load_calendar
 from ..documents.api import uploads_from_request
 from ..documents.uploads import Upload
 from ..documents.vocabulary import DOCUMENT_TYPES
@@ -164,7 +163,7 @@ def receive():  # type: ignore[no-untyped-def]
 def dossier(code: str):  # type: ignore[no-untyped-def]
     _staff_only()
     found = intake.get_dossier(current_user, code)
-    calendar = load_calendar()
+    calendar = deadlines.calendar_of(found)
     return render_template(
         "onestop/dossier.html",
         dossier=found,

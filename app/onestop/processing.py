@@ -19,14 +19,14 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict
 from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Role, User
-from ..calendar.service import WorkCalendar, load_calendar
+from ..calendar.service import WorkCalendar
 from ..clock import to_local
 from ..documents.vocabulary import DocumentStatus
 from ..errors import Forbidden, InvalidInput, InvalidState
 from ..extensions import db, utcnow
 from ..validation import opt_text
 from . import notices
-from .deadlines import check_late_risk, recomputed_appointment, step_deadlines
+from .deadlines import calendar_of, check_late_risk, recomputed_appointment, step_deadlines
 from .intake import get_dossier
 from .machine import (
     CLOCK_RUNS,
@@ -162,7 +162,7 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
         dossier.clock_stopped_at = None  # suspended or withdrawn while waiting: the clock never runs again
     _advance_step(dossier, data.move)
     dossier.status = str(target)
-    calendar = load_calendar()
+    calendar = calendar_of(dossier)
     _set_step_due(dossier, calendar)
     if target in CLOCK_RUNS:
         check_late_risk(dossier, calendar, now)
@@ -231,7 +231,7 @@ def _restart_clock(dossier: Dossier, now: object) -> dict[str, object]:
     dossier.clock_stopped_at = None
     if stopped is None or dossier.appointment_at is None:
         return {}
-    calendar = load_calendar()
+    calendar = calendar_of(dossier)
     waited = max(calendar.working_time_between(stopped, now), timedelta(0))  # type: ignore[arg-type]
     seconds = int(waited.total_seconds())  # whole seconds, as kept: the step deadlines add the same
     dossier.waited_seconds += seconds
@@ -311,7 +311,7 @@ def reissue_appointment(actor: User, code: str) -> Dossier:
     for a new slip; the applicant is told in the lookup."""
     refusal = gettext("Only the desk that received the dossier reissues its slip.")
     dossier = lock_dossier(actor, code, (Party.DESK,), refusal)
-    calendar = load_calendar()
+    calendar = calendar_of(dossier)
     new = recomputed_appointment(dossier, calendar)
     if new is None or DossierStatus(dossier.status) in FINAL or dossier.status == DossierStatus.RESULT_READY:
         raise InvalidState(gettext("This dossier has no appointment to move."), state=dossier.status)

@@ -112,6 +112,34 @@ def test_half_days_and_after_hours_on_the_legal_clock():
     assert appointment(calendar, eve.astimezone(UTC), Decimal("1"))[1] == datetime(2027, 1, 4, 10, 0, tzinfo=tz)
 
 
+def test_a_desk_open_on_saturday_mornings_counts_by_its_own_hours(app, desk, world):
+    """The dossier's clock runs by the receiving desk's calendar: its own office hours when it has them."""
+    from datetime import time
+
+    from app.calendar.service import load_calendar, set_office_hours
+    from app.extensions import db
+    from app.onestop.deadlines import calendar_of
+    from app.onestop.models import Dossier
+
+    week = [(d, time(7, 30), time(11, 30)) for d in range(6)] + [(d, time(13, 30), time(17, 0)) for d in range(5)]
+    with app.app_context():
+        deployment = load_calendar().version
+        set_office_hours(None, week, world.orgs["a"])
+        db.session.commit()
+        own = load_calendar(organisation_id=world.orgs["a"]).version
+    assert own != deployment
+    received = desk["a"].post("/api/v1/onestop/dossiers", json=intake()).json
+    assert received["calendar_version"] == own
+    other = desk["b"].post("/api/v1/onestop/dossiers", json=intake()).json
+    assert other["calendar_version"] == deployment
+    with app.app_context():
+        dossier = db.session.scalars(
+            sa.select(Dossier).where(Dossier.code == received["code"]).execution_options(all_organisations=True)
+        ).one()
+        assert calendar_of(dossier).is_working_day(datetime(2026, 11, 28).date())  # a Saturday, at this desk
+        assert calendar_of(dossier).version == own
+
+
 def test_papers_asked_for_or_refused_with_a_reason(app, desk):
     asked = desk["a"].post(
         "/api/v1/onestop/dossiers",
