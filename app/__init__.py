@@ -73,6 +73,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     from .auth.views import auth
     from .calendar.pages import calendar_pages
     from .documents.views import documents
+    from .onestop.catalogue_pages import catalogue_pages
     from .onestop.pages import onestop_pages
     from .onestop.public_pages import onestop_public
     from .onestop.stats_pages import stats_pages
@@ -97,6 +98,7 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
     app.register_blueprint(register_exports)
     app.register_blueprint(onestop_public)
     app.register_blueprint(onestop_pages)
+    app.register_blueprint(catalogue_pages)
     app.register_blueprint(stats_pages)
     csrf.exempt(api)  # the API checks CSRF itself, and only for cookie sessions
     app.register_blueprint(api)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +25,7 @@ from flask_babel import gettext
 from ..errors import DomainError, InvalidInput
 from ..extensions import db
 from ..tables import Columns, InvalidTable, Table, Wording, header_key, read_table
+from .models import Procedure
 from .procedures import procedure_input, save_procedure
 
 COLUMNS = Columns(
@@ -148,6 +150,36 @@ def procedure_from_row(values: dict[str, str]) -> dict[str, Any]:
         "papers": [_paper(p) for p in _entries(values.get("papers", ""))],
         "steps": [_step(s) for s in _entries(values.get("steps", ""))],
         "active": _active(values.get("active", "")),
+    }
+
+
+_FORM_WORDS = {"original": "bản chính", "certified_copy": "bản sao có chứng thực", "copy": "bản sao"}
+_CHANNEL_WORDS = {"direct": "trực tiếp", "online": "trực tuyến", "post": "bưu chính"}
+
+
+def _days_text(days: Any) -> str:
+    return format(Decimal(days).normalize(), "f")
+
+
+def procedure_cells(procedure: Procedure) -> dict[str, str]:
+    """A procedure written as a CSV row's cells (the inverse of procedure_from_row): what the admin's form shows
+    and what the catalogue's export holds, so that an edited form or file reads back the same."""
+    return {
+        "code": procedure.code,
+        "name": procedure.name,
+        "field": procedure.field,
+        "organisation": procedure.resolving_organisation.code,
+        "channels": ", ".join(_CHANNEL_WORDS.get(c, c) for c in procedure.channels.split(",") if c),
+        "statutory_days": _days_text(procedure.statutory_days),
+        "fees": "\n".join(f"{fee['name']}: {fee['amount']}" for fee in procedure.fees or []),
+        "papers": "\n".join(
+            f"{p.name}{'' if p.required else ' (nếu có)'} | {_FORM_WORDS.get(p.form, p.form)} | {p.copies}"
+            for p in procedure.papers
+        ),
+        "steps": "\n".join(
+            f"{s.name} | {s.unit.name if s.unit else ''} | {_days_text(s.days)}" for s in procedure.steps
+        ),
+        "active": "có" if procedure.active else "không",
     }
 
 
