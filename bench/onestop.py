@@ -357,7 +357,7 @@ def statistics_timing(base: str, url: str, token: str, runs: int = 30) -> list[R
         sa.func.coalesce(sa.func.sum(sa.case((cond(start, end, as_of), 1), else_=0)), 0).label(name)
         for name, cond in onestop_stats.FIGURES.items()
     ]
-    statement = sa.select(group, *sums).where(onestop_stats._in_period(start, end, as_of)).group_by(group)
+    statement = sa.select(group, *sums).where(onestop_stats.in_period(start, end)).group_by(group)
     compiled = statement.compile(dialect=postgresql.psycopg.dialect(), compile_kwargs={"literal_binds": True})
     sql = str(compiled)
     app_times, bare_times = [], []

@@ -26,7 +26,7 @@ from ..validation import parse
 from . import deadlines, intake, processing, results
 from .machine import Move
 from .models import STATUS_LABELS, DossierStatus, FeeMode, Procedure
-from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeInput
+from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, IntakeInput
 
 onestop_pages = Blueprint("onestop_pages", __name__)
 
@@ -42,17 +42,6 @@ MOVE_LABELS = {
     Move.SUSPEND: _l("Suspend"),
     Move.WITHDRAW: _l("Withdraw"),
     Move.RETURN_RESULT: _l("Hand the result back"),
-}
-REASON_LABELS = {
-    "missing_paper": _l("A paper is missing"),
-    "wrong_form": _l("Wrong form, or not the original or copy required"),
-    "expired_paper": _l("A paper has expired"),
-    "inconsistent": _l("The papers do not agree"),
-    "not_competent": _l("Not within this agency's competence"),
-    "not_eligible": _l("Not eligible under the rules"),
-    "already_filed": _l("Already filed and being resolved"),
-    "false_papers": _l("Signs of forged papers"),
-    "other": _l("Another reason"),
 }
 
 

@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..validation import Flag, Line, OptionalDate, opt_int, opt_line
@@ -206,6 +207,18 @@ class IntakeDecision(enum.StrEnum):
 # Why papers are asked for at the desk, and why a dossier is refused: a code from these lists plus free text.
 INCOMPLETE_REASONS = ("missing_paper", "wrong_form", "expired_paper", "inconsistent", "other")
 REFUSAL_REASONS = ("not_competent", "not_eligible", "already_filed", "false_papers", "other")
+# Each reason's words: in the reader's language on the pages, in Vietnamese on the printed forms.
+REASON_LABELS = {
+    "missing_paper": _l("A paper is missing"),
+    "wrong_form": _l("Wrong form, or not the original or copy required"),
+    "expired_paper": _l("A paper has expired"),
+    "inconsistent": _l("The papers do not agree"),
+    "not_competent": _l("Not within this agency's competence"),
+    "not_eligible": _l("Not eligible under the rules"),
+    "already_filed": _l("Already filed and being resolved"),
+    "false_papers": _l("Signs of forged papers"),
+    "other": _l("Another reason"),
+}
 
 
 FeeModeInput = Literal["paid", "on_result", "online", "exempt", "none"]

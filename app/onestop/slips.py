@@ -16,27 +16,18 @@ from __future__ import annotations
 from datetime import datetime
 
 from barcode import Code128
+from flask_babel import force_locale
 from fpdf import FPDF
 from segno import make_qr
 
 from ..clock import to_local
 from ..documents.rendering import _bold_variant, find_font
 from .models import Dossier, DossierApology, DossierStatus, PaperForm
+from .schemas import REASON_LABELS
 
 BAR_MODULE_MM = 0.26
 BAR_HEIGHT_MM = 12.0
 QR_MODULE_MM = 0.9
-REASONS_VI = {
-    "missing_paper": "Thiếu giấy tờ trong thành phần hồ sơ",
-    "wrong_form": "Giấy tờ không đúng mẫu hoặc không đúng hình thức (bản chính, bản sao)",
-    "expired_paper": "Giấy tờ đã hết hiệu lực",
-    "inconsistent": "Thông tin trong các giấy tờ không thống nhất",
-    "not_competent": "Hồ sơ không thuộc thẩm quyền giải quyết",
-    "not_eligible": "Hồ sơ không đủ điều kiện giải quyết theo quy định",
-    "already_filed": "Hồ sơ đã được nộp và đang được giải quyết",
-    "false_papers": "Giấy tờ có dấu hiệu giả mạo",
-    "other": "Lý do khác",
-}
 TITLES = {
     DossierStatus.INCOMPLETE: "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ",
     DossierStatus.REFUSED: "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ",
@@ -155,7 +146,9 @@ def dossier_slip(dossier: Dossier, organisation_name: str, officer_name: str, lo
             height=5,
         )
     else:
-        pdf.line_of(f"Lý do: {REASONS_VI.get(dossier.reason_code or '', dossier.reason_code or '')}", bold=True)
+        with force_locale("vi"):  # the form is printed in Vietnamese whatever the officer's language
+            reason = str(REASON_LABELS.get(dossier.reason_code or "", dossier.reason_code or ""))
+        pdf.line_of(f"Lý do: {reason}", bold=True)
         if dossier.reason_text:
             pdf.line_of(dossier.reason_text)
         if status == DossierStatus.INCOMPLETE:

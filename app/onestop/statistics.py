@@ -29,7 +29,7 @@ D = Dossier
 Condition = Callable[[date, date, date], ColumnElement[bool]]
 
 
-def _in_period(start: date, end: date, as_of: date) -> ColumnElement[bool]:
+def in_period(start: date, end: date) -> ColumnElement[bool]:
     """The dossiers the period is about: received (not refused nor sent back at the desk) by its end, and not
     finished before its start."""
     return sa.and_(
@@ -97,7 +97,7 @@ def check_figure(figure: str | None) -> str:
 def condition(figure: str, start: date, end: date) -> ColumnElement[bool]:
     """The dossiers behind one figure of the period (KeyError for an unknown figure)."""
     as_of = min(end, local_today())
-    return sa.and_(_in_period(start, end, as_of), FIGURES[figure](start, end, as_of))
+    return sa.and_(in_period(start, end), FIGURES[figure](start, end, as_of))
 
 
 @dataclass
@@ -157,7 +157,7 @@ def statistics(start: date, end: date, by: str = "organisation") -> Statistics:
         sa.select(group.label("key"), model.name.label("label"), *sums)
         .select_from(D)
         .join(model, model.id == group)
-        .where(_in_period(start, end, as_of))
+        .where(in_period(start, end))
         .group_by(group, model.name)
         .execution_options(all_organisations=True)
     )

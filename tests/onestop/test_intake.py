@@ -287,7 +287,7 @@ def test_the_receipt_slip_scans_back_to_its_code_and_lookup_link(app, desk, tmp_
         .stdout.decode()
         .split()
     )
-    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in flat and "không thuộc thẩm quyền" in flat
+    assert "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ" in flat and "Lý do: Không thuộc thẩm quyền giải quyết" in flat
     assert [c for c in _scan_codes(slip.data, tmp_path / "r") if c.startswith("QR")] == []
     # Only the receiving desk prints it.
     assert desk["b"].get(f"/api/v1/onestop/dossiers/{refused['code']}/slip.pdf").status_code == 404
