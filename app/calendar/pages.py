@@ -3,6 +3,7 @@ a desk open on Saturday mornings), the year's days off and make-up working days,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, time
 
 import sqlalchemy as sa
@@ -72,9 +73,17 @@ def index():  # type: ignore[no-untyped-def]
     )
 
 
-def _said(err: DomainError) -> str:
-    fields = getattr(err, "fields", None)
-    return "; ".join(fields.values()) if fields else err.text()
+def _change(action: Callable[[], object]) -> bool:
+    """Make a change of the calendar: committed, or rolled back with what was wrong flashed (False)."""
+    try:
+        action()
+    except DomainError as err:
+        db.session.rollback()
+        fields = getattr(err, "fields", None)
+        flash("; ".join(fields.values()) if fields else err.text(), "error")
+        return False
+    db.session.commit()
+    return True
 
 
 def _form_time(text: str) -> time | str:
@@ -96,14 +105,8 @@ def save_hours():  # type: ignore[no-untyped-def]
                 opens, closes = form.get(f"w{weekday}-{part}-opens", ""), form.get(f"w{weekday}-{part}-closes", "")
                 if opens.strip() or closes.strip():
                     intervals.append((weekday, _form_time(opens.strip()), _form_time(closes.strip())))
-    try:
-        service.set_office_hours(current_user, intervals, organisation_id)
-    except DomainError as err:
-        db.session.rollback()
-        flash(_said(err), "error")
-        return _back(year, organisation_id)
-    db.session.commit()
-    flash(gettext("The office hours were saved."), "success")
+    if _change(lambda: service.set_office_hours(current_user, intervals, organisation_id)):
+        flash(gettext("The office hours were saved."), "success")
     return _back(year, organisation_id)
 
 
@@ -117,15 +120,11 @@ def save_day():  # type: ignore[no-untyped-def]
     except ValueError:
         flash(gettext("Give a date as YYYY-MM-DD."), "error")
         return _back(year, organisation_id)
-    try:
-        if form.get("remove"):
-            service.clear_day(current_user, day)
-        else:
-            service.set_day(current_user, day, form.get("kind", ""), form.get("note", ""))
-    except DomainError as err:
-        db.session.rollback()
-        flash(_said(err), "error")
+    if form.get("remove"):
+        changed = _change(lambda: service.clear_day(current_user, day))
+    else:
+        changed = _change(lambda: service.set_day(current_user, day, form.get("kind", ""), form.get("note", "")))
+    if not changed:
         return _back(year, organisation_id)
-    db.session.commit()
     flash(gettext("The calendar was changed."), "success")
     return _back(day.year, organisation_id)

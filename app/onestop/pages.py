@@ -8,6 +8,7 @@ processing.py and deadlines.py.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,7 +26,7 @@ from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, processing, results
 from .machine import Move
-from .models import STATUS_LABELS, DossierStatus, FeeMode, Procedure
+from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, IntakeInput
 
 onestop_pages = Blueprint("onestop_pages", __name__)
@@ -128,6 +129,21 @@ def _flat_errors(err: DomainError) -> dict[str, str]:
     return {"form": err.text()}
 
 
+def _change(action: Callable[[], Dossier]) -> Dossier | None:
+    """A change made from the dossier's page: committed, or rolled back with what was wrong flashed (None). A 403
+    or 404 is not flashed but raised: the error page, telling nothing of the dossier."""
+    try:
+        done = action()
+    except DomainError as err:
+        db.session.rollback()
+        if err.status in (403, 404):
+            raise
+        flash("; ".join(_flat_errors(err).values()), "error")
+        return None
+    db.session.commit()
+    return done
+
+
 @onestop_pages.post("/onestop/receive")
 def receive():  # type: ignore[no-untyped-def]
     intake.check_officer(current_user)
@@ -179,15 +195,9 @@ def move(code: str):  # type: ignore[no-untyped-def]
         "note": form.get("note") or None,
         "public_message": form.get("public_message") or None,
     }
-    try:
-        moved = processing.move_dossier(current_user, code, parse(processing.MoveInput, fields))
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash("; ".join(_flat_errors(err).values()), "error")
+    moved = _change(lambda: processing.move_dossier(current_user, code, parse(processing.MoveInput, fields)))
+    if moved is None:
         return redirect(url_for("onestop_pages.dossier", code=code))
-    db.session.commit()
     flash(
         gettext("Done: the dossier is now %(status)s.", status=str(STATUS_LABELS[DossierStatus(moved.status)]).lower()),
         "success",
@@ -199,17 +209,11 @@ def move(code: str):  # type: ignore[no-untyped-def]
 def draft_result(code: str):  # type: ignore[no-untyped-def]
     """Open the result's outgoing draft and go to it, to write and attach its text."""
     _staff_only()
-    try:
-        fields = {k: v for k, v in request.form.to_dict().items() if k in ("document_type", "subject") and v.strip()}
-        main, _ = uploads_from_request()
-        drafted = results.draft_result(current_user, code, parse(results.ResultDraftInput, fields), main)
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash("; ".join(_flat_errors(err).values()), "error")
+    fields = {k: v for k, v in request.form.to_dict().items() if k in ("document_type", "subject") and v.strip()}
+    main, _ = uploads_from_request()
+    drafted = _change(lambda: results.draft_result(current_user, code, parse(results.ResultDraftInput, fields), main))
+    if drafted is None:
         return redirect(url_for("onestop_pages.dossier", code=code))
-    db.session.commit()
     flash(gettext("The result's draft was opened: have it signed and issued."), "success")
     return redirect(url_for("documents.detail", document_id=drafted.result_document_id))
 
@@ -217,16 +221,12 @@ def draft_result(code: str):  # type: ignore[no-untyped-def]
 @onestop_pages.post("/onestop/dossiers/<code>/apology")
 def apologise(code: str):  # type: ignore[no-untyped-def]
     _staff_only()
-    try:
-        reason = (request.form.get("reason") or "").strip()
-        data = parse(processing.ApologyInput, {"reason": reason} if reason else {})
-        processing.issue_apology(current_user, code, data)
-    except DomainError as err:
-        db.session.rollback()
-        if err.status in (403, 404):
-            raise
-        flash(err.text(), "error")
-        return redirect(url_for("onestop_pages.dossier", code=code))
-    db.session.commit()
-    flash(gettext("The apology was issued with its new appointment."), "success")
+    reason = (request.form.get("reason") or "").strip()
+    issued = _change(
+        lambda: processing.issue_apology(
+            current_user, code, parse(processing.ApologyInput, {"reason": reason} if reason else {})
+        )
+    )
+    if issued is not None:
+        flash(gettext("The apology was issued with its new appointment."), "success")
     return redirect(url_for("onestop_pages.dossier", code=code))

@@ -11,27 +11,14 @@ from flask import Flask
 
 from tests.onestop.conftest import intake
 from tests.onestop.test_processing import move, people  # noqa: F401 - the desk and organisation B's staff
+from tests.signing.conftest import give_signing_means
 from tests.support import ApiClient, make_pdf
 
 
 @pytest.fixture
 def signing_b(app: Flask, world):  # type: ignore[no-untyped-def]
     """The built-in CA; a certificate and signature image for leader_b; a certificate and seal for organisation B."""
-    from app.auth.models import Organisation, User
-    from app.extensions import db
-    from app.signing import credentials
-    from app.signing.demo import seal_png, signature_png
-    from app.signing.service import set_seal, set_signature_image
-
-    with app.app_context():
-        credentials.init_authority("CA thử nghiệm")
-        leader = db.session.get(User, world.users["leader_b"])
-        credentials.issue_for_user(leader)
-        set_signature_image(leader, signature_png(leader.full_name))
-        org = db.session.get(Organisation, world.orgs["b"])
-        credentials.issue_for_organisation(org)
-        set_seal(None, org.id, seal_png(org.name))
-        db.session.commit()
+    give_signing_means(app, world, "leader_b", "b")
     return world
 
 
@@ -107,3 +94,38 @@ def test_a_dossier_without_a_result_document_is_approved_as_before(app, people):
         answer = move(people[who], code, name)
         assert answer.status_code == 200, (name, answer.json)
     assert answer.json["result"] is None
+
+
+def test_the_result_is_drafted_from_the_dossiers_page(app, people):  # noqa: F811
+    from tests.support import csrf_token_from, web_login
+
+    code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    assert move(people["desk"], code, "transfer").status_code == 200
+    client = app.test_client()
+    web_login(client, "specialist_b")
+    page = client.get(f"/onestop/dossiers/{code}").get_data(as_text=True)
+    assert 'id="draft-result"' not in page  # not taken yet
+    assert move(people["specialist_b"], code, "take").status_code == 200
+    page = client.get(f"/onestop/dossiers/{code}").get_data(as_text=True)
+    assert 'id="draft-result"' in page
+    token = csrf_token_from(page)
+
+    # Without its PDF: told on the page, nothing drafted.
+    told = client.post(
+        f"/onestop/dossiers/{code}/result",
+        data={"csrf_token": token, "document_type": "QĐ"},
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "Attach the result as a PDF" in told and 'id="draft-result"' in told
+    # The handler may not issue apologies (the desk and the resolving leader do): the error page.
+    assert client.post(f"/onestop/dossiers/{code}/apology", data={"csrf_token": token}).status_code == 403
+
+    drafted = client.post(
+        f"/onestop/dossiers/{code}/result",
+        data={"csrf_token": token, "document_type": "CV", "file": (io.BytesIO(make_pdf("Trả lời")), "tra-loi.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert drafted.status_code == 302 and "/documents/" in drafted.headers["Location"]
+    page = client.get(f"/onestop/dossiers/{code}").get_data(as_text=True)
+    assert 'id="dossier-result"' in page and 'id="draft-result"' not in page

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture
-def signing(app, world):  # type: ignore[no-untyped-def]
-    """The built-in CA; a certificate and signature image for leader_a; a certificate and seal for org A."""
+def give_signing_means(app, world, leader: str, org: str) -> None:  # type: ignore[no-untyped-def]
+    """The built-in CA; a certificate and signature image for the user `leader`; a certificate and seal for the
+    organisation `org` (world's keys)."""
     from app.auth.models import Organisation, User
     from app.extensions import db
     from app.signing import credentials
@@ -16,11 +16,17 @@ def signing(app, world):  # type: ignore[no-untyped-def]
 
     with app.app_context():
         credentials.init_authority("CA thử nghiệm")
-        leader = db.session.get(User, world.users["leader_a"])
-        credentials.issue_for_user(leader)
-        set_signature_image(leader, signature_png(leader.full_name))
-        org = db.session.get(Organisation, world.orgs["a"])
-        credentials.issue_for_organisation(org)
-        set_seal(None, org.id, seal_png(org.name))
+        signer = db.session.get(User, world.users[leader])
+        credentials.issue_for_user(signer)
+        set_signature_image(signer, signature_png(signer.full_name))
+        organisation = db.session.get(Organisation, world.orgs[org])
+        credentials.issue_for_organisation(organisation)
+        set_seal(None, organisation.id, seal_png(organisation.name))
         db.session.commit()
+
+
+@pytest.fixture
+def signing(app, world):  # type: ignore[no-untyped-def]
+    """The built-in CA; a certificate and signature image for leader_a; a certificate and seal for org A."""
+    give_signing_means(app, world, "leader_a", "a")
     return world
