@@ -156,7 +156,19 @@ def seed_demo_data() -> bool:
     _sample_tasks(users)
     _sample_record_files(users)
     _procedures_catalogue()
+    _saturday_desk(by_code[DEMO_ORGS[0].code])
     return True
+
+
+def _saturday_desk(province: Organisation) -> None:
+    """The province's one-stop desk (the public administration service centre) also opens on Saturday mornings."""
+    from datetime import time
+
+    from .calendar.service import set_office_hours
+
+    weekdays = [(day, time(7, 30), time(11, 30)) for day in range(6)]
+    afternoons = [(day, time(13, 30), time(17, 0)) for day in range(5)]
+    set_office_hours(None, weekdays + afternoons, province.id)
 
 
 def _procedures_catalogue() -> None:

@@ -110,3 +110,8 @@ def test_the_demo_catalogue_has_twenty_procedures_and_a_one_stop_officer_in_each
     for org in DEMO_ORGS:
         me = ApiClient.login(app, "motcua" + org.suffix, "demo").get("/api/v1/me").get_json()
         assert me["roles"] == ["onestop"]
+    # The province's desk opens on Saturday mornings; the other organisations keep the deployment's hours.
+    province = ApiClient.login(app, "motcua", "demo").get("/api/v1/me").get_json()["organisation"]["id"]
+    hours = officer.get("/api/v1/calendar", query_string={"organisation_id": province}).get_json()
+    assert hours["own_hours"] and {"weekday": 5, "opens": "07:30", "closes": "11:30"} in hours["office_hours"]
+    assert not officer.get("/api/v1/calendar").get_json()["own_hours"]
