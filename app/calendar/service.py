@@ -16,6 +16,7 @@ from typing import Any
 
 import holidays as holidays_package
 import sqlalchemy as sa
+from flask import g, has_request_context
 from flask_babel import gettext
 
 from ..audit.models import AuditAction
@@ -120,7 +121,24 @@ def load_calendar(years: Iterable[int] | None = None, organisation_id: int | Non
         span = check_years(range(this_year - YEARS_BEFORE, this_year + YEARS_AFTER + 1))
     else:
         span = check_years(years)
-    return _assemble(span, *_read_rules(organisation_id))
+    memo = _request_memo()
+    key = (span, organisation_id)
+    if key not in memo:
+        memo[key] = _assemble(span, *_read_rules(organisation_id))
+    return memo[key]
+
+
+def _request_memo() -> dict[tuple[frozenset[int], int | None], WorkCalendar]:
+    """The calendars this request already loaded (a receipt reads its desk's calendar to count, then to answer):
+    read once a request; forgotten when the request changes the calendar. Outside a request, none are kept."""
+    if not has_request_context():
+        return {}
+    return g.setdefault("_calendars", {})
+
+
+def _forget_loaded() -> None:
+    if has_request_context():
+        g.pop("_calendars", None)
 
 
 # --- The admin's changes ---------------------------------------------------------------------------------
@@ -172,6 +190,7 @@ def set_day(actor: User | None, day: date, kind: str, note: str) -> CalendarDay:
         previous = {"kind": row.kind, "note": row.note}
         row.kind, row.note = str(kind), note
     db.session.flush()
+    _forget_loaded()
     record(
         AuditAction.CALENDAR_DAY_SET,
         actor=actor,
@@ -196,6 +215,7 @@ def clear_day(actor: User | None, day: date) -> None:
     previous = {"kind": row.kind, "note": row.note}
     db.session.delete(row)
     db.session.flush()
+    _forget_loaded()
     record(
         AuditAction.CALENDAR_DAY_CLEARED,
         actor=actor,
@@ -234,6 +254,7 @@ def set_office_hours(
     ]
     db.session.add_all(rows)
     db.session.flush()
+    _forget_loaded()
     record(
         AuditAction.CALENDAR_HOURS_SET,
         actor=actor,
