@@ -3,7 +3,8 @@ refusing it.
 
 The officer records the applicant, the procedure, the papers received (each scan checked, then stored by its
 content hash before the dossier exists), the channel and how the fee is paid. A received dossier gets its receipt
-code (the desk's sequence of the day, from one atomic UPDATE in the same transaction: safe with many app servers),
+code (the desk's sequence of the day, from one atomic upsert: safe with many app servers; see
+next_receipt_sequence),
 its lookup secret and its appointment: the statutory working days counted from the next office opening after it
 was received (deadlines.py; half a day is four office hours), with the calendar's version kept. A
 dossier asked to be completed (form 02) or refused (form 03) gets a code too, for its slip, and a reason from the
