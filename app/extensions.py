@@ -162,13 +162,17 @@ def read_before_writing(statement: sa.Executable) -> list[sa.Row]:
         return list(conn.execute(statement))
 
 
-def insert_or_ignore(table: sa.Table, values: dict) -> sa.Executable:
-    """An INSERT that does nothing when the row's key already exists (PostgreSQL and SQLite)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
+def dialect_insert(table: sa.Table) -> Any:
+    """An INSERT of the database's own dialect, which knows ON CONFLICT (PostgreSQL and SQLite)."""
+    if db.session.get_bind().dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert as pg_insert
 
-        return pg_insert(table).values(**values).on_conflict_do_nothing()
+        return pg_insert(table)
     from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-    return sqlite_insert(table).values(**values).on_conflict_do_nothing()
+    return sqlite_insert(table)
+
+
+def insert_or_ignore(table: sa.Table, values: dict) -> sa.Executable:
+    """An INSERT that does nothing when the row's key already exists (PostgreSQL and SQLite)."""
+    return dialect_insert(table).values(**values).on_conflict_do_nothing()

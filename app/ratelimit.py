@@ -17,11 +17,10 @@ from typing import Any
 import sqlalchemy as sa
 from flask import request
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .errors import TooManyRequests
-from .extensions import db, utcnow
+from .extensions import db, dialect_insert, utcnow
 
 KEEP = timedelta(hours=1)  # windows older than this are deleted when a client's new window opens
 
@@ -47,17 +46,19 @@ def _window(now: datetime, window_seconds: int) -> datetime:
     return datetime.fromtimestamp(epoch - epoch % window_seconds, tz=now.tzinfo)
 
 
-def _count(conn: sa.Connection, key: str, start: datetime) -> int:
-    """One upsert of the client's window, returning its count; a new window clears the client's old ones."""
+def _window_upsert(insert: Any, key: Any, start: Any) -> Any:
+    """The client's window counted once more (made at 1), returning its count; `insert` is the dialect's."""
     table = RateWindow.__table__
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    upsert = (
-        insert(table)
-        .values(key=key, window_start=start, count=1)
+    return (
+        insert.values(key=key, window_start=start, count=1)
         .on_conflict_do_update(index_elements=[table.c.key, table.c.window_start], set_={"count": table.c.count + 1})
         .returning(table.c.count)
     )
-    count = int(conn.execute(upsert).scalar_one())
+
+
+def _count(conn: sa.Connection, key: str, start: datetime) -> int:
+    """One upsert of the client's window, returning its count; a new window clears the client's old ones."""
+    count = int(conn.execute(_window_upsert(dialect_insert(RateWindow.__table__), key, start)).scalar_one())
     if count == 1:
         _forget_old(conn, key, start)
     return count
@@ -77,14 +78,8 @@ def _check(count: int, limit: int, start: datetime, now: datetime, window_second
 @cache
 def _counting_read(read: sa.Select) -> sa.Select:
     """PostgreSQL: the upsert of the client's window as a CTE, and `read` beside its count, in one statement."""
-    table = RateWindow.__table__
-    upsert = (
-        pg_insert(table)
-        .values(key=sa.bindparam("_rate_key"), window_start=sa.bindparam("_rate_start"), count=1)
-        .on_conflict_do_update(index_elements=[table.c.key, table.c.window_start], set_={"count": table.c.count + 1})
-        .returning(table.c.count)
-        .cte("hit")
-    )
+    insert = pg_insert(RateWindow.__table__)
+    upsert = _window_upsert(insert, sa.bindparam("_rate_key"), sa.bindparam("_rate_start")).cte("hit")
     found = read.add_columns(sa.literal_column("1").label("_rate_found")).subquery("found")
     return sa.select(upsert.c.count.label("_rate_count"), found).select_from(upsert.outerjoin(found, sa.true()))
 

@@ -259,6 +259,14 @@ def lookup_url(dossier: Dossier) -> str:
     return f"{base.rstrip('/')}/tra-cuu/{dossier.code}?s={dossier.secret}"
 
 
+def _printable(pdf: bytes, filename: str) -> Any:
+    """A slip to open in the browser's viewer and print; never cached (it names the applicant)."""
+    response = current_app.response_class(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 @api.get("/onestop/dossiers/<code>/slip.pdf")
 def dossier_slip(code: str):  # type: ignore[no-untyped-def]
     """The intake's slip to print: receipt and appointment, request to complete the papers, or refusal."""
@@ -266,10 +274,7 @@ def dossier_slip(code: str):  # type: ignore[no-untyped-def]
     desk = db.session.get(Organisation, dossier.organisation_id)
     assert desk is not None
     pdf = slips.dossier_slip(dossier, desk.name, dossier.received_by.full_name, lookup_url(dossier))
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{dossier.code}.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _printable(pdf, f"{dossier.code}.pdf")
 
 
 @api.get("/onestop/dossiers/<code>/apology.pdf")
@@ -283,10 +288,7 @@ def apology_slip(code: str):  # type: ignore[no-untyped-def]
     assert resolver is not None
     signer = db.session.get(User, apology.issued_by_id) if apology.issued_by_id else None
     pdf = slips.apology_slip(dossier, apology, resolver.name, signer.full_name if signer else None)
-    response = current_app.response_class(pdf, mimetype="application/pdf")
-    response.headers["Content-Disposition"] = f'inline; filename="{dossier.code}-xin-loi.pdf"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return _printable(pdf, f"{dossier.code}-xin-loi.pdf")
 
 
 @api.post("/onestop/dossiers/<code>/moves")

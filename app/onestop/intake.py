@@ -19,8 +19,6 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext
 from PIL import Image, UnidentifiedImageError
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from ..audit.models import AuditAction
 from ..audit.service import record
@@ -28,7 +26,7 @@ from ..auth.models import Organisation, Role, User
 from ..calendar.service import load_calendar
 from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..extensions import db, utcnow
+from ..extensions import db, dialect_insert, utcnow
 from ..pagination import Page
 from ..storage.service import put_blob, record_blob
 from . import notices
@@ -148,7 +146,7 @@ def next_receipt_sequence(organisation_id: int, on: date) -> int:
     table = ReceiptCounter.__table__
     postgres = db.engine.dialect.name == "postgresql"
     upsert = (
-        (pg_insert if postgres else sqlite_insert)(table)
+        dialect_insert(table)
         .values(organisation_id=organisation_id, day=on, last=1)
         .on_conflict_do_update(index_elements=[table.c.organisation_id, table.c.day], set_={"last": table.c.last + 1})
         .returning(table.c.last)
