@@ -124,9 +124,11 @@ def create_app(config: Config | None = None, overrides: Mapping[str, Any] | None
 
         Services only flush. A failing commit turns into an error answer, with nothing written.
         """
+        if not db.session.registry.has():
+            return response  # no session was opened (the public lookup reads on a connection of its own)
         session = db.session()
         if not session.in_transaction() and not (session.new or session.dirty or session.deleted):
-            return response  # nothing began (the public lookup reads on a connection of its own)
+            return response  # nothing began
         if response.status_code < 400:
             session.commit()
         else:

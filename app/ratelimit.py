@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import math
+from collections import namedtuple
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
@@ -19,7 +21,7 @@ from flask import request
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .errors import TooManyRequests
+from .errors import DependencyDown, TooManyRequests
 from .extensions import db, dialect_insert, utcnow
 
 KEEP = timedelta(hours=1)  # windows older than this are deleted when a client's new window opens
@@ -75,40 +77,77 @@ def _check(count: int, limit: int, start: datetime, now: datetime, window_second
         raise TooManyRequests(retry_after=max(1, math.ceil((start - now).total_seconds()) + window_seconds))
 
 
+@dataclass(frozen=True)
+class _CountingRead:
+    """A read with the client's count beside it, compiled once to PostgreSQL's SQL."""
+
+    compiled: Any  # the statement compiled for the psycopg dialect; construct_params fills its parameters
+    sql: str
+    row: type  # a named tuple of the read's columns
+
+
 @cache
-def _counting_read(read: sa.Select) -> sa.Select:
-    """PostgreSQL: the upsert of the client's window as a CTE, and `read` beside its count, in one statement."""
+def _counting_read(read: sa.Select) -> _CountingRead:
+    """PostgreSQL: the upsert of the client's window as a CTE, and `read` beside its count, in one statement, its
+    columns in this order: the count, `read`'s, and a flag that says a row of `read` matched."""
+    from sqlalchemy.dialects.postgresql import psycopg
+
     insert = pg_insert(RateWindow.__table__)
     upsert = _window_upsert(insert, sa.bindparam("_rate_key"), sa.bindparam("_rate_start")).cte("hit")
     found = read.add_columns(sa.literal_column("1").label("_rate_found")).subquery("found")
-    return sa.select(upsert.c.count.label("_rate_count"), found).select_from(upsert.outerjoin(found, sa.true()))
+    statement = sa.select(upsert.c.count.label("_rate_count"), found).select_from(upsert.outerjoin(found, sa.true()))
+    compiled = statement.compile(dialect=psycopg.dialect())
+    return _CountingRead(compiled, str(compiled), namedtuple("Row", list(read.selected_columns.keys())))
 
 
-def counted_read(key: str, limit: int, window_seconds: int, read: sa.Select, params: Mapping[str, Any]) -> list[sa.Row]:
-    """Count one request of `key` (TooManyRequests past `limit`) and give the rows of `read` with `params`.
+def _driver_read(counting: _CountingRead, params: Mapping[str, Any]) -> list[tuple]:
+    """The statement run on a pooled connection's driver (psycopg) in autocommit: SQLAlchemy's statement execution
+    costs more than the query on this path (see bench/onestop.py), and the statement is compiled already. The
+    connection goes back to the pool as it came, out of autocommit; one the server dropped is thrown away with the
+    pool's others (the server restarted, most likely), and the request answered 503 (DependencyDown)."""
+    pooled = db.engine.raw_connection()
+    try:
+        driver = pooled.driver_connection
+        driver.autocommit = True
+        try:
+            with driver.cursor() as cursor:
+                return cursor.execute(counting.sql, counting.compiled.construct_params(params)).fetchall()
+        finally:
+            driver.autocommit = False
+    except db.engine.dialect.loaded_dbapi.OperationalError as err:
+        pooled.invalidate()  # a connection the server dropped is not handed to the next request
+        if db.engine.dialect.is_disconnect(err, driver, None):
+            db.engine.dispose()  # nor those opened before it, as SQLAlchemy does on a disconnect
+        raise DependencyDown() from err
+    finally:
+        pooled.close()
+
+
+def counted_read(key: str, limit: int, window_seconds: int, read: sa.Select, params: Mapping[str, Any]) -> list[Any]:
+    """Count one request of `key` (TooManyRequests past `limit`) and give the rows of `read` with `params`, as
+    named tuples of `read`'s columns, in no particular order.
 
     For the public pages every phone may ask for. On PostgreSQL the count and the read are one statement, one round
-    trip, on an autocommit connection: the count is committed with its statement, into an unlogged table
-    (migration 0018: no WAL, no wait for the disk; a crash forgets a minute of counts). On SQLite the count takes
-    a short write transaction of its own and the read a deferred one, which takes no lock. `read` must be built
-    once (its parameters bound by name): the combined statement is built once per `read`. Rows come in no
-    particular order, with `_rate_count` and `_rate_found` besides `read`'s columns on PostgreSQL: read them by
-    name."""
+    trip, in autocommit: the count is committed with its statement, into an unlogged table (migration 0018: no
+    WAL, no wait for the disk; a crash forgets a minute of counts). On SQLite the count takes a short write
+    transaction of its own and the read a deferred one, which takes no lock. `read` must be built once (its
+    parameters bound by name): the combined statement is compiled once per `read`."""
     now = utcnow()
     start = _window(now, window_seconds)
     if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            rows = conn.execute(_counting_read(read), {**params, "_rate_key": key, "_rate_start": start}).all()
-            count = rows[0]._rate_count  # the CTE always gives the count, on one row with NULLs if nothing matched
-            if count == 1:
+        counting = _counting_read(read)
+        rows = _driver_read(counting, {**params, "_rate_key": key, "_rate_start": start})
+        count = rows[0][0]  # the CTE always gives the count, on one row with NULLs if nothing matched
+        if count == 1:
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 _forget_old(conn, key, start)
         _check(count, limit, start, now, window_seconds)
-        return [row for row in rows if row._rate_found is not None]
+        return [counting.row._make(row[1:-1]) for row in rows if row[-1] is not None]
     with db.engine.begin() as conn:
         count = _count(conn, key, start)
     _check(count, limit, start, now, window_seconds)
     with db.engine.connect().execution_options(sqlite_begin="DEFERRED") as conn, conn.begin():
-        return conn.execute(read, dict(params)).all()
+        return list(conn.execute(read, dict(params)).all())
 
 
 def hit(key: str, limit: int, window_seconds: int, now: datetime | None = None) -> int:

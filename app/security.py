@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, g, redirect, request, session, url_for
+from flask import Flask, Request, current_app, g, redirect, request, session, url_for
+from flask.sessions import SecureCookieSession, SecureCookieSessionInterface
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -44,7 +45,18 @@ def _bearer_token() -> str | None:
     return None
 
 
+class CookieSessions(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, with no signer built for a request that brings no cookie (a citizen's
+    phone asking for a dossier, an API client with a token): an empty session, which writes no cookie."""
+
+    def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
+        if self.get_cookie_name(app) not in request.cookies:
+            return self.session_class()
+        return super().open_session(app, request)
+
+
 def init_security(app: Flask) -> None:
+    app.session_interface = CookieSessions()
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
 

@@ -358,9 +358,16 @@ def stop_process_group(proc: subprocess.Popen, timeout: float = 30.0) -> None:
 
 @contextmanager
 def gunicorn(
-    env: Mapping[str, str], workdir: Path, *, workers: int = 2, threads: int = 0, timeout: float = 60.0
+    env: Mapping[str, str],
+    workdir: Path,
+    *,
+    workers: int = 2,
+    threads: int = 0,
+    timeout: float = 60.0,
+    target: str = "wsgi:app",
 ) -> Iterator[str]:
-    """Serve wsgi:app with gunicorn on a free port; yield its base URL; stop it on the way out.
+    """Serve `target` (the application by default) with gunicorn on a free port; yield its base URL; stop it on
+    the way out. It must answer GET /api/v1/health with 200 when it is ready.
 
     Sync workers by default; with `threads`, threaded workers, which keep connections alive between requests
     (for latencies of one request at a time, where a new connection per request would be most of the time).
@@ -371,7 +378,7 @@ def gunicorn(
 
     port = free_port_pair()
     log_path = workdir / "gunicorn.log"
-    command = [venv_binary("gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", "wsgi:app"]
+    command = [venv_binary("gunicorn"), "-w", str(workers), "-b", f"127.0.0.1:{port}", target]
     if threads:
         command += ["-k", "gthread", "--threads", str(threads), "--keep-alive", "30"]
     with open(log_path, "ab") as log:

@@ -137,3 +137,40 @@ def test_limits_hold_across_processes_and_windows(app):
         assert hit("t:1", 3, 60, start.replace(hour=10)) == 1
         rows = db.session.execute(sa.select(RateWindow.key, RateWindow.window_start).order_by(RateWindow.key)).all()
         assert [key for key, _ in rows] == ["t:1", "t:2"]
+
+
+def test_a_lookup_on_a_connection_the_database_dropped_answers_503_and_the_next_one_works(
+    app, received, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL reads the lookup on the driver's connection: a connection the server ended while it sat in the
+    pool fails that one request (503, in JSON, nothing revealed), is thrown away, and the next lookup is served."""
+    import sqlalchemy as sa
+
+    from app import extensions
+    from app.extensions import db
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("the driver's connection is read directly on PostgreSQL only")
+    monkeypatch.setattr(extensions, "PING_AFTER_IDLE_SECONDS", 3600.0)  # no ping: the request meets the dead one
+    client = app.test_client()
+    path = LOOKUP + received["code"]
+    assert client.get(path, query_string={"s": received["secret"]}).status_code == 200
+    with app.app_context():  # the server ends every connection of the app's pool (a restart, an idle timeout)
+        killer = sa.create_engine(db.engine.url, poolclass=sa.pool.NullPool)
+        with killer.connect() as admin:
+            ended = admin.execute(
+                sa.text(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            ).scalar()
+        killer.dispose()
+        assert ended >= 1
+    failed = client.get(path, query_string={"s": received["secret"]})
+    assert failed.status_code == 503, failed.json
+    assert failed.json["error"]["code"] == "unavailable"
+    assert received["secret"] not in failed.get_data(as_text=True)
+    again = client.get(path, query_string={"s": received["secret"]})
+    assert again.status_code == 200, again.json
+    assert again.json["code"] == received["code"]
