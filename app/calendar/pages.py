@@ -69,7 +69,7 @@ def index():  # type: ignore[no-untyped-def]
         marked=marked,
         kinds=[(CalendarDayKind.DAY_OFF, _l("Day off")), (CalendarDayKind.WORKING_DAY, _l("Make-up working day"))],
         version=service.calendar_version(query.organisation_id),
-        may_change=current_user.organisation.parent_id is None,
+        may_change=service.can_change_calendar(current_user),
     )
 
 

@@ -39,6 +39,7 @@ __all__ = [
     "OfficeInterval",
     "WorkCalendar",
     "calendar_version",
+    "can_change_calendar",
     "clear_day",
     "load_calendar",
     "office_hours_of",
@@ -144,12 +145,14 @@ def _forget_loaded() -> None:
 # --- The admin's changes ---------------------------------------------------------------------------------
 
 
-def _check_calendar_admin(actor: User | None) -> None:
+def can_change_calendar(actor: User | None) -> bool:
     """The calendar is the deployment's: only an administrator of a top-level organisation changes it
     (`None` is the command line)."""
-    if actor is None:
-        return
-    if not actor.has_role(Role.ADMIN) or actor.organisation.parent_id is not None:
+    return actor is None or (actor.has_role(Role.ADMIN) and actor.organisation.parent_id is None)
+
+
+def _check_calendar_admin(actor: User | None) -> None:
+    if not can_change_calendar(actor):
         raise Forbidden(gettext("Only an administrator of a top-level organisation may change the working calendar."))
 
 

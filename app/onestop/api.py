@@ -87,10 +87,7 @@ def put_procedure(code: str):  # type: ignore[no-untyped-def]
     """Make or replace the procedure with this code (the admin); the body's code, if any, must be the same."""
     body = json_object(MAX_JSON_BYTES)
     body.setdefault("code", code)
-    data = procedures.procedure_input(body)
-    if data.code != code.strip().upper():
-        raise InvalidInput({"code": gettext("The code in the body is not the one in the address.")})
-    procedure, made = procedures.save_procedure(current_user, data)
+    procedure, made = procedures.save_procedure(current_user, procedures.procedure_input(body), editing=code)
     result = procedure_json(procedure)
     db.session.commit()
     response = jsonify(result)

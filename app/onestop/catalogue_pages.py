@@ -93,12 +93,9 @@ def save_procedure():  # type: ignore[no-untyped-def]
     form = {name: request.form.get(name, "") for name in FIELDS}
     form["active"] = "có" if request.form.get("active") else "không"
     editing = request.form.get("editing") or None
-    if editing and form["code"].strip().upper() != editing.strip().upper():
-        errors = {"code": gettext("The code of a procedure cannot change: add a new procedure instead.")}
-        return _form_page(form, errors, editing, 422)
     try:
         saved, made = procedures.save_procedure(
-            current_user, procedures.procedure_input(catalogue.procedure_from_row(form))
+            current_user, procedures.procedure_input(catalogue.procedure_from_row(form)), editing=editing
         )
     except InvalidInput as err:
         db.session.rollback()

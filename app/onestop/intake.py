@@ -19,6 +19,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import gettext
 from PIL import Image, UnidentifiedImageError
+from sqlalchemy.orm import joinedload
 
 from ..audit.models import AuditAction
 from ..audit.service import record
@@ -39,6 +40,7 @@ from .models import (
     DossierStatus,
     FeeMode,
     Procedure,
+    ProcedureStep,
     ReceiptCounter,
 )
 from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeDecision, IntakeInput
@@ -54,7 +56,16 @@ def check_officer(actor: User) -> None:
 
 
 def _procedure(code: str) -> Procedure:
-    found = db.session.scalars(sa.select(Procedure).where(Procedure.code == code.strip().upper())).one_or_none()
+    """The procedure in force with its papers and steps (and their units), in one query: intake reads them all."""
+    found = (
+        db.session.scalars(
+            sa.select(Procedure)
+            .where(Procedure.code == code.strip().upper())
+            .options(joinedload(Procedure.papers), joinedload(Procedure.steps).joinedload(ProcedureStep.unit))
+        )
+        .unique()
+        .one_or_none()
+    )
     if found is None or not found.active:
         raise InvalidInput({"procedure": gettext("No procedure in force has the code %(code)s.", code=code)})
     return found
@@ -207,6 +218,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
         received_at=now,
         received_on=today,
         received_by_id=actor.id,
+        apologies=[],  # a new dossier has none: nothing to load when its answer shows the appointment
     )
     if status == DossierStatus.RECEIVED:
         dossier.counting_from, dossier.appointment_at, dossier.calendar_version = appointment(

@@ -59,9 +59,12 @@ def _units(organisation: Organisation, data: ProcedureInput) -> list[Unit | None
     return found
 
 
-def save_procedure(actor: User | None, data: ProcedureInput) -> tuple[Procedure, bool]:
-    """Make the procedure, or replace the one with its code; with whether it was made."""
+def save_procedure(actor: User | None, data: ProcedureInput, editing: str | None = None) -> tuple[Procedure, bool]:
+    """Make the procedure, or replace the one with its code; with whether it was made. `editing` is the code of the
+    procedure the admin opened to edit: it must stay its code (a procedure's code names it on every dossier)."""
     _check_admin(actor)
+    if editing is not None and data.code != editing.strip().upper():
+        raise InvalidInput({"code": gettext("The code of a procedure cannot change: add a new procedure instead.")})
     problem = data.steps_problem()
     if problem:
         raise InvalidInput({"steps": problem})
