@@ -64,7 +64,11 @@ def save_procedure(actor: User | None, data: ProcedureInput, editing: str | None
     procedure the admin opened to edit: it must stay its code (a procedure's code names it on every dossier)."""
     _check_admin(actor)
     if editing is not None and data.code != editing.strip().upper():
-        raise InvalidInput({"code": gettext("The code of a procedure cannot change: add a new procedure instead.")})
+        message = gettext(
+            "This procedure's code is %(code)s and cannot change: add a new procedure for another code.",
+            code=editing.strip().upper(),
+        )
+        raise InvalidInput({"code": message})
     problem = data.steps_problem()
     if problem:
         raise InvalidInput({"steps": problem})

@@ -58,6 +58,7 @@ def test_the_form_reads_back_what_it_saves(app, desk):
     assert "line 2: Sở Công Thương has no unit named Phòng Không Có." in text
     renamed = client.post("/onestop/procedures/save", data=dict(fields, code="1.999999.000.00.00.H99"))
     assert renamed.status_code == 422 and 'id="err-code"' in renamed.get_data(as_text=True)
+    assert f"This procedure&#39;s code is {CODE} and cannot change" in renamed.get_data(as_text=True)
 
     saved = client.post("/onestop/procedures/save", data=fields, follow_redirects=True)
     assert saved.status_code == 200 and f"Procedure {CODE} saved." in saved.get_data(as_text=True)
