@@ -93,6 +93,7 @@ class AuditAction(enum.StrEnum):
     DOSSIER_FEE_PAID = "onestop:dossier:fee:paid"
     DOSSIER_REISSUED = "onestop:dossier:reissued"
     DOSSIER_RESULT_DRAFTED = "onestop:dossier:result:drafted"
+    DOSSIER_PAPER_DOWNLOADED = "onestop:dossier:paper:downloaded"
 
 
 class AuditChainHead(db.Model):

@@ -16,7 +16,7 @@ from flask_login import current_user
 from ..api import api, json_object
 from ..auth.models import Organisation, User
 from ..clock import to_local
-from ..documents.api import uploads_from_request
+from ..documents.api import bytes_response, uploads_from_request
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
@@ -110,7 +110,13 @@ def _moment(value: datetime | None) -> str | None:
 def _scan(p: DossierPaper) -> dict[str, Any] | None:
     if p.blob_sha256 is None:
         return None
-    return {"sha256": p.blob_sha256, "size": p.size, "content_type": p.content_type, "filename": p.filename}
+    return {
+        "sha256": p.blob_sha256,
+        "size": p.size,
+        "content_type": p.content_type,
+        "filename": p.filename,
+        "url": url_for("api.dossier_paper", code=p.dossier.code, position=p.position),
+    }
 
 
 def _result_json(d: Dossier) -> dict[str, Any] | None:
@@ -262,6 +268,15 @@ def _printable(pdf: bytes, filename: str) -> Any:
     response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@api.get("/onestop/dossiers/<code>/papers/<int:position>")
+def dossier_paper(code: str, position: int):  # type: ignore[no-untyped-def]
+    """The scan of one of the dossier's papers, verified against its hash (a PDF opens in the browser)."""
+    paper, data = intake.read_paper(current_user, code, position)
+    db.session.commit()  # the download's audit event
+    name = paper.filename or f"{paper.dossier.code}-{position}"
+    return bytes_response(name, paper.content_type or "application/octet-stream", paper.blob_sha256 or "", data, True)
 
 
 @api.get("/onestop/dossiers/<code>/slip.pdf")

@@ -52,7 +52,13 @@ def components() -> dict[str, Any]:
             "status": {"type": "string"},
             "portal_status": {"type": "integer", "minimum": 1, "maximum": 10},
             "applicant": {"type": "object", "description": "name, id_number, phone, email, address"},
-            "papers": {"type": "array", "items": {"type": "object", "description": "name, form, copies, scan"}},
+            "papers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "description": "name, form, copies, scan (sha256, size, content_type, filename, url) or null",
+                },
+            },
             "reason": {"type": ["object", "null"], "description": "code, text: why papers were asked for or refused"},
             "received_at": moment,
             "counting_from": {**moment, "description": "The office opening the statutory time counts from"},
@@ -172,6 +178,23 @@ def paths() -> dict[str, Any]:
                     "200": {"description": "Reissued", **_json(_ref("Dossier"))},
                     "409": {"description": "Nothing to move", **_json(_ref("Error"))},
                     **_errors("401", "403", "404"),
+                },
+            }
+        },
+        "/onestop/dossiers/{code}/papers/{position}": {
+            "get": {
+                "summary": "The scan of one of the dossier's papers (its position in the papers received), verified "
+                "against its SHA-256; the download is audited",
+                "parameters": [
+                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "position", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 0}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The scan; X-Content-SHA256 gives its hash",
+                        "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
+                    },
+                    **_errors("401", "404", "503"),
                 },
             }
         },

@@ -291,3 +291,99 @@ def test_the_receipt_slip_scans_back_to_its_code_and_lookup_link(app, desk, tmp_
     assert [c for c in _scan_codes(slip.data, tmp_path / "r") if c.startswith("QR")] == []
     # Only the receiving desk prints it.
     assert desk["b"].get(f"/api/v1/onestop/dossiers/{refused['code']}/slip.pdf").status_code == 404
+
+
+def test_the_scans_open_for_the_desk_and_the_resolver_and_each_download_is_recorded(app, desk):
+    from app.audit.models import AuditEvent
+    from app.extensions import db
+    from tests.support import web_login
+
+    pdf, png = make_pdf("Giấy đề nghị"), png_bytes()
+    fields = intake(papers=[{"paper": 0}, {"paper": 1}, {"paper": 2}])
+    answer = post_with_scans(desk["a"], fields, {"paper_0": (pdf, "đề nghị.pdf"), "paper_1": (png, "cccd.png")})
+    assert answer.status_code == 201, answer.json
+    code = answer.json["code"]
+    first, second, third = answer.json["papers"]
+    assert third["scan"] is None  # listed as received on paper only
+    url = first["scan"]["url"]
+    assert url == f"/api/v1/onestop/dossiers/{code}/papers/0"
+
+    opened = desk["a"].get(url)
+    assert opened.status_code == 200 and opened.data == pdf
+    assert opened.mimetype == "application/pdf" and opened.headers["X-Content-SHA256"] == first["scan"]["sha256"]
+    assert opened.headers["Content-Disposition"].startswith("inline;")
+    assert "filename*=UTF-8''%C4%91%E1%BB%81%20ngh%E1%BB%8B.pdf" in opened.headers["Content-Disposition"]
+    image = desk["b"].get(second["scan"]["url"])  # the resolving organisation's officer
+    assert image.status_code == 200 and image.data == png and image.mimetype == "image/png"
+    assert image.headers["Content-Disposition"].startswith("attachment;")  # only a PDF opens in the page
+
+    # Not a paper with a scan, not a paper, not a position, not theirs: 404, and nothing says whether it exists.
+    none = desk["a"].get(f"/api/v1/onestop/dossiers/{code}/papers/2")
+    assert none.status_code == 404 and none.json["error"]["message"] == "This paper was received without a scan."
+    assert desk["a"].get(f"/api/v1/onestop/dossiers/{code}/papers/9").status_code == 404
+    for bad in ("-1", "x", "0%27%20OR%201=1", "..%2F..%2Fetc%2Fpasswd"):
+        assert desk["a"].get(f"/api/v1/onestop/dossiers/{code}/papers/{bad}").status_code == 404
+    outsider = ApiClient.login(app, "clerk_c", PASSWORD).get(url)
+    assert outsider.status_code == 404 and pdf not in outsider.data
+    assert app.test_client().get(url).status_code == 401
+
+    with app.app_context():
+        action = AuditEvent.action == "onestop:dossier:paper:downloaded"
+        downloads = db.session.scalars(sa.select(AuditEvent).where(action).order_by(AuditEvent.seq)).all()
+        assert [(e.data["code"], e.data["position"]) for e in downloads] == [(code, 0), (code, 1)]
+
+    # The dossier's page links each scan.
+    browser = app.test_client()
+    web_login(browser, "onestop_a")
+    page = browser.get(f"/onestop/dossiers/{code}").get_data(as_text=True)
+    assert f'href="{url}"' in page and f'href="{second["scan"]["url"]}"' in page
+
+
+def test_while_the_store_is_down_a_scan_takes_no_receipt_number_and_the_desk_goes_on(app_factory, desk, tmp_path):
+    """The object store stops: a dossier with a scan is refused with 503 before it takes a number, the scans
+    already kept cannot be opened (503), a dossier without scans is received, the public lookup answers; when the
+    store is back, the next dossier follows on with no gap."""
+    from app.storage.embedded import EmbeddedS3, Ports
+
+    store = EmbeddedS3(tmp_path / "s3", Ports.free(), "fault-key", "fault-secret-123")
+    store.start()
+    try:
+        desk_app = app_factory(
+            BABEL_DEFAULT_LOCALE="en",
+            S3_ENDPOINT=store.endpoint,
+            S3_ACCESS_KEY="fault-key",
+            S3_SECRET_KEY="fault-secret-123",
+            S3_BUCKET="onestop-faults",
+            S3_TIMEOUT_SECONDS=1.0,
+        )
+        officer = ApiClient.login(desk_app, "onestop_a", PASSWORD)
+        before = post_with_scans(officer, intake(), {"paper_0": (make_pdf("trước sự cố"), "a.pdf")})
+        assert before.status_code == 201, before.json
+        assert before.json["code"].split("-")[2] == "0001"
+        kept = counts(desk_app)
+
+        store.stop()
+
+        down = post_with_scans(officer, intake(), {"paper_0": (make_pdf("trong sự cố"), "b.pdf")})
+        assert down.status_code == 503, down.json
+        assert down.json["error"]["code"] == "storage_unavailable"
+        assert counts(desk_app) == kept  # no dossier, no paper, no blob row
+        assert officer.get(before.json["papers"][0]["scan"]["url"]).status_code == 503
+        on_paper = officer.post(
+            "/api/v1/onestop/dossiers", json=intake(procedure=FREE, fee_mode="none", papers=[{"paper": 0}])
+        )
+        assert on_paper.status_code == 201, on_paper.json
+        assert on_paper.json["code"].split("-")[2] == "0002"  # the refused one took no number
+        lookup = desk_app.test_client().get(
+            f"/api/v1/public/dossiers/{before.json['code']}", query_string={"s": before.json["secret"]}
+        )
+        assert lookup.status_code == 200
+
+        store.start()
+
+        after = post_with_scans(officer, intake(), {"paper_0": (make_pdf("sau sự cố"), "c.pdf")})
+        assert after.status_code == 201, after.json
+        assert after.json["code"].split("-")[2] == "0003"
+        assert officer.get(before.json["papers"][0]["scan"]["url"]).data == make_pdf("trước sự cố")
+    finally:
+        store.stop()
