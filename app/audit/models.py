@@ -94,6 +94,7 @@ class AuditAction(enum.StrEnum):
     DOSSIER_REISSUED = "onestop:dossier:reissued"
     DOSSIER_RESULT_DRAFTED = "onestop:dossier:result:drafted"
     DOSSIER_PAPER_DOWNLOADED = "onestop:dossier:paper:downloaded"
+    DOSSIER_FILE_DOWNLOADED = "onestop:dossier:file:downloaded"
 
 
 class AuditChainHead(db.Model):

@@ -209,6 +209,17 @@ def dossier_json(d: Dossier) -> dict[str, Any]:
                 "note": e.note,
                 "public_message": e.public_message,
                 "data": e.data,
+                "files": [
+                    {
+                        "id": f.id,
+                        "filename": f.filename,
+                        "content_type": f.content_type,
+                        "size": f.size,
+                        "sha256": f.blob_sha256,
+                        "url": url_for("api.dossier_file", code=d.code, file_id=f.id),
+                    }
+                    for f in e.files
+                ],
             }
             for e in d.events
         ],
@@ -279,6 +290,14 @@ def dossier_paper(code: str, position: int):  # type: ignore[no-untyped-def]
     return bytes_response(name, paper.content_type or "application/octet-stream", paper.blob_sha256 or "", data, True)
 
 
+@api.get("/onestop/dossiers/<code>/files/<int:file_id>")
+def dossier_file(code: str, file_id: int):  # type: ignore[no-untyped-def]
+    """A file that came with one of the dossier's moves, verified against its hash (a PDF opens in the browser)."""
+    found, data = processing.read_event_file(current_user, code, file_id)
+    db.session.commit()  # the download's audit event
+    return bytes_response(found.filename, found.content_type, found.blob_sha256, data, True)
+
+
 @api.get("/onestop/dossiers/<code>/slip.pdf")
 def dossier_slip(code: str):  # type: ignore[no-untyped-def]
     """The intake's slip to print: receipt and appointment, request to complete the papers, or refusal."""
@@ -303,10 +322,24 @@ def apology_slip(code: str):  # type: ignore[no-untyped-def]
     return _printable(pdf, f"{dossier.code}-xin-loi.pdf")
 
 
+def move_request() -> tuple[dict[str, Any], list[Upload]]:
+    """A move's fields (JSON, or the fields of a multipart form, empty ones left out) and its files (`files`, one
+    or more; a multipart form only)."""
+    if request.mimetype != "multipart/form-data":
+        return json_object(MAX_JSON_BYTES), []
+    unknown = sorted(name for name in request.files if name != "files")
+    if unknown:
+        raise InvalidInput({unknown[0]: gettext("Unknown file field: send the move's files as `files`.")})
+    fields = {k: v for k, v in request.form.to_dict().items() if v.strip()}
+    return fields, [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f.filename]
+
+
 @api.post("/onestop/dossiers/<code>/moves")
 def move_dossier(code: str):  # type: ignore[no-untyped-def]
-    """Move the dossier on: {"move": ..., "note": for the staff, "public_message": for the applicant}."""
-    dossier = processing.move_dossier(current_user, code, parse(processing.MoveInput, json_object(MAX_JSON_BYTES)))
+    """Move the dossier on: {"move": ..., "note": for the staff, "public_message": for the applicant}, as JSON, or
+    as a multipart form with the files that come with the move in `files`."""
+    fields, files = move_request()
+    dossier = processing.move_dossier(current_user, code, parse(processing.MoveInput, fields), files)
     body = dossier_json(dossier)
     db.session.commit()
     return jsonify(body)

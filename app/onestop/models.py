@@ -312,6 +312,26 @@ class DossierEvent(db.Model):
 
     dossier: Mapped[Dossier] = relationship(back_populates="events")
     actor: Mapped[User | None] = relationship()
+    files: Mapped[list[DossierEventFile]] = relationship(
+        back_populates="event", order_by="DossierEventFile.position", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+
+class DossierEventFile(db.Model):
+    """A file that came with a move (the papers the applicant brought, the appraisal submitted for approval, the
+    decision to suspend), stored by its hash like the scans; for the staff, never shown to the public."""
+
+    __tablename__ = "dossier_event_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(sa.ForeignKey("dossier_events.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    filename: Mapped[str] = mapped_column(sa.String(200))
+    content_type: Mapped[str] = mapped_column(sa.String(100))
+    size: Mapped[int]
+    blob_sha256: Mapped[str] = mapped_column(sa.ForeignKey("blobs.sha256"))
+
+    event: Mapped[DossierEvent] = relationship(back_populates="files")
 
 
 class DossierApology(db.Model):

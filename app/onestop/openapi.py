@@ -128,16 +128,34 @@ def paths() -> dict[str, Any]:
         },
         "/onestop/dossiers/{code}/moves": {
             "post": {
-                "summary": "Move the dossier on (transfer, take, submit, approve, send back, ask for papers, ...)",
+                "summary": "Move the dossier on (transfer, take, submit, approve, send back, ask for papers, ...), "
+                "as JSON, or as a multipart form with the move's fields and its files (PDF, JPEG, PNG) in `files`",
                 "parameters": [{"name": "code", "in": "path", "required": True, "schema": {"type": "string"}}],
-                "requestBody": {"required": True, **_json(_ref("MoveInput"))},
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {"schema": _ref("MoveInput")},
+                        "multipart/form-data": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["move"],
+                                "properties": {
+                                    "move": {"type": "string"},
+                                    "note": {"type": "string"},
+                                    "public_message": {"type": "string"},
+                                    "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+                                },
+                            }
+                        },
+                    },
+                },
                 "responses": {
                     "200": {"description": "Moved", **_json(_ref("Dossier"))},
                     "409": {
                         "description": "Not a move from its status (error.state)",
                         **_json(_ref("Error")),
                     },
-                    **_errors("401", "403", "404", "422"),
+                    **_errors("401", "403", "404", "422", "503"),
                 },
             }
         },
@@ -192,6 +210,23 @@ def paths() -> dict[str, Any]:
                 "responses": {
                     "200": {
                         "description": "The scan; X-Content-SHA256 gives its hash",
+                        "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
+                    },
+                    **_errors("401", "404", "503"),
+                },
+            }
+        },
+        "/onestop/dossiers/{code}/files/{file_id}": {
+            "get": {
+                "summary": "A file that came with one of the dossier's moves (listed in its history with its url), "
+                "verified against its SHA-256; the download is audited",
+                "parameters": [
+                    {"name": "code", "in": "path", "required": True, "schema": {"type": "string"}},
+                    {"name": "file_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "The file; X-Content-SHA256 gives its hash",
                         "content": {"application/pdf": {}, "image/jpeg": {}, "image/png": {}},
                     },
                     **_errors("401", "404", "503"),

@@ -195,7 +195,8 @@ def move(code: str):  # type: ignore[no-untyped-def]
         "note": form.get("note") or None,
         "public_message": form.get("public_message") or None,
     }
-    moved = _change(lambda: processing.move_dossier(current_user, code, parse(processing.MoveInput, fields)))
+    files = [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f.filename]
+    moved = _change(lambda: processing.move_dossier(current_user, code, parse(processing.MoveInput, fields), files))
     if moved is None:
         return redirect(url_for("onestop_pages.dossier", code=code))
     flash(

@@ -21,13 +21,15 @@ from ..audit.service import record
 from ..auth.models import Role, User
 from ..calendar.service import WorkCalendar
 from ..clock import to_local
+from ..documents.uploads import Upload, safe_filename
 from ..documents.vocabulary import DocumentStatus
-from ..errors import Forbidden, InvalidInput, InvalidState
+from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, utcnow
+from ..storage.service import PutBlob, put_blob, read_blob, record_blob
 from ..validation import opt_text
 from . import notices
 from .deadlines import calendar_of, check_late_risk, recomputed_appointment, step_deadlines
-from .intake import get_dossier
+from .intake import check_scan, get_dossier
 from .machine import (
     CLOCK_RUNS,
     FINAL,
@@ -39,8 +41,10 @@ from .machine import (
     Party,
     next_status,
 )
-from .models import STATUS_LABELS, Dossier, DossierEvent, DossierStatus
+from .models import STATUS_LABELS, Dossier, DossierEvent, DossierEventFile, DossierStatus
 
+# How many files may come with one move.
+MAX_MOVE_FILES = 20
 # Who may issue an apology with its new appointment.
 APOLOGISERS = (Party.DESK, Party.RESOLVER_LEADER)
 
@@ -117,8 +121,24 @@ def audit_dossier(action: AuditAction, actor: User, dossier: Dossier, **data: ob
     )
 
 
-def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
-    """Make the move, or refuse it (nothing written)."""
+def _put_files(files: list[Upload]) -> list[tuple[str, PutBlob]]:
+    """The move's files checked (each a readable PDF, JPEG or PNG) and put in the store, before the transaction's
+    first statement: each with its safe name and what the store kept. A move refused afterwards leaves only
+    unreferenced objects (`flask storage gc`), never a row without its object."""
+    if len(files) > MAX_MOVE_FILES:
+        raise InvalidInput({"files": gettext("At most %(n)s files come with a move.", n=MAX_MOVE_FILES)})
+    checked = [(upload, check_scan(upload, f"files.{n}")) for n, upload in enumerate(files)]
+    stored = []
+    for n, (upload, kind) in enumerate(checked):
+        name = safe_filename(upload.filename, f"file-{n + 1}")
+        stored.append((name, put_blob(upload.data, kind, name)))
+    return stored
+
+
+def move_dossier(actor: User, code: str, data: MoveInput, files: list[Upload] | None = None) -> Dossier:
+    """Make the move, with the files that come with it (the papers the applicant brought, an appraisal, a
+    decision), or refuse it (nothing written)."""
+    stored = _put_files(files or [])
     dossier = get_dossier(actor, code)
     db.session.refresh(dossier, with_for_update=True)  # one move at a time: a second waits, then sees the first
     status = DossierStatus(dossier.status)
@@ -166,6 +186,8 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
     _set_step_due(dossier, calendar)
     if target in CLOCK_RUNS:
         check_late_risk(dossier, calendar, now)
+    for _, put in stored:
+        record_blob(put)
     dossier.events.append(
         DossierEvent(
             at=now,
@@ -175,6 +197,12 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
             note=data.note,
             public_message=data.public_message,
             data=details,
+            files=[
+                DossierEventFile(
+                    position=n, filename=name, content_type=put.content_type, size=put.size, blob_sha256=put.sha256
+                )
+                for n, (name, put) in enumerate(stored)
+            ],
         )
     )
     db.session.flush()
@@ -184,9 +212,27 @@ def move_dossier(actor: User, code: str, data: MoveInput) -> Dossier:
     elif data.move == Move.APPROVE:
         notices.queue_notice(dossier, "result_ready", notices.notice_text(dossier, "result_ready"))
     audit_dossier(
-        AuditAction.DOSSIER_MOVED, actor, dossier, move=str(data.move), from_status=str(status), to_status=str(target)
+        AuditAction.DOSSIER_MOVED,
+        actor,
+        dossier,
+        move=str(data.move),
+        from_status=str(status),
+        to_status=str(target),
+        files=[put.sha256 for _, put in stored],
     )
     return dossier
+
+
+def read_event_file(actor: User, code: str, file_id: int) -> tuple[DossierEventFile, bytes]:
+    """A file that came with one of the dossier's moves, verified against its hash (for those who see the dossier);
+    the download is recorded."""
+    dossier = get_dossier(actor, code)
+    found = db.session.get(DossierEventFile, file_id)
+    if found is None or found.event.dossier_id != dossier.id:
+        raise NotFound(gettext("The dossier has no such file."))
+    data = read_blob(found.blob_sha256)
+    audit_dossier(AuditAction.DOSSIER_FILE_DOWNLOADED, actor, dossier, file_id=found.id, sha256=found.blob_sha256)
+    return found, data
 
 
 def _check_result_issued(dossier: Dossier, details: dict[str, object]) -> None:

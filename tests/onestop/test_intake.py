@@ -341,8 +341,8 @@ def test_the_scans_open_for_the_desk_and_the_resolver_and_each_download_is_recor
 
 def test_while_the_store_is_down_a_scan_takes_no_receipt_number_and_the_desk_goes_on(app_factory, desk, tmp_path):
     """The object store stops: a dossier with a scan is refused with 503 before it takes a number, the scans
-    already kept cannot be opened (503), a dossier without scans is received, the public lookup answers; when the
-    store is back, the next dossier follows on with no gap."""
+    already kept cannot be opened (503), a dossier without scans is received, the public lookup answers, a move
+    with a file waits and one without goes on; when the store is back, the next dossier follows on with no gap."""
     from app.storage.embedded import EmbeddedS3, Ports
 
     store = EmbeddedS3(tmp_path / "s3", Ports.free(), "fault-key", "fault-secret-123")
@@ -378,6 +378,16 @@ def test_while_the_store_is_down_a_scan_takes_no_receipt_number_and_the_desk_goe
             f"/api/v1/public/dossiers/{before.json['code']}", query_string={"s": before.json["secret"]}
         )
         assert lookup.status_code == 200
+        # A move with a file waits for the store (503, the dossier where it was); one without goes on.
+        moves = f"/api/v1/onestop/dossiers/{before.json['code']}/moves"
+        with_file = officer.post(
+            moves,
+            data={"move": "transfer", "files": (io.BytesIO(make_pdf("phiếu chuyển")), "chuyen.pdf")},
+            content_type="multipart/form-data",
+        )
+        assert with_file.status_code == 503, with_file.json
+        assert officer.get(f"/api/v1/onestop/dossiers/{before.json['code']}").json["status"] == "received"
+        assert officer.post(moves, json={"move": "transfer"}).json["status"] == "transferred"
 
         store.start()
 

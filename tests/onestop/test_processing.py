@@ -283,3 +283,94 @@ def test_a_calendar_change_lists_the_dossiers_it_moves_and_the_desk_reissues_the
         f"/api/v1/public/dossiers/{received['code']}", query_string={"s": received["secret"]}
     )
     assert "điều chỉnh theo lịch làm việc mới" in public.json["history"][-1]["message"]
+
+
+def _post_move(client: ApiClient, code: str, fields: dict[str, str], files: list[tuple[bytes, str]]):  # type: ignore[no-untyped-def]
+    import io
+
+    data: dict[str, object] = dict(fields)
+    data["files"] = [(io.BytesIO(content), name) for content, name in files]
+    return client.post(f"/api/v1/onestop/dossiers/{code}/moves", data=data, content_type="multipart/form-data")
+
+
+def test_the_papers_brought_for_a_supplement_come_with_the_move_and_stay_with_the_staff(app, people):
+    import io
+
+    import sqlalchemy as sa
+
+    from app.audit.models import AuditEvent
+    from app.extensions import db
+    from app.onestop.models import DossierEvent, DossierEventFile
+    from tests.support import make_pdf, web_login
+
+    code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    assert move(people["desk"], code, "transfer").status_code == 200
+    assert move(people["specialist_b"], code, "take").status_code == 200
+    asked = move(people["specialist_b"], code, "request_supplement", public_message="Xin bổ sung sổ hộ khẩu.")
+    assert asked.status_code == 200
+
+    def counts() -> tuple[int, int]:
+        with app.app_context():
+            return (
+                db.session.scalar(sa.select(sa.func.count()).select_from(DossierEvent)) or 0,
+                db.session.scalar(sa.select(sa.func.count()).select_from(DossierEventFile)) or 0,
+            )
+
+    before = counts()
+    fields = {"move": "supplement_received", "public_message": "Đã nhận giấy tờ bổ sung."}
+    # A file that is not a scan, an empty one, too many, a file field of another name: 422, nothing moved.
+    wrong = _post_move(people["desk"], code, fields, [(make_pdf("sổ hộ khẩu"), "so-ho-khau.pdf"), (b"MZ\x90", "x.exe")])
+    assert wrong.status_code == 422 and "files.1" in wrong.json["error"]["fields"]
+    empty = _post_move(people["desk"], code, fields, [(b"", "trống.pdf")])
+    assert empty.status_code == 422 and empty.json["error"]["fields"]["files.0"] == "The file is empty."
+    many = _post_move(people["desk"], code, fields, [(make_pdf(str(n)), f"{n}.pdf") for n in range(21)])
+    assert many.status_code == 422 and "files" in many.json["error"]["fields"]
+    other = people["desk"].post(
+        f"/api/v1/onestop/dossiers/{code}/moves",
+        data={**fields, "scan": (io.BytesIO(make_pdf("x")), "x.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert other.status_code == 422 and "scan" in other.json["error"]["fields"]
+    # The wrong party with good files: refused, nothing written either.
+    assert _post_move(people["clerk_b"], code, fields, [(make_pdf("a"), "a.pdf")]).status_code in (403, 404)
+    assert counts() == before
+    assert people["desk"].get(f"/api/v1/onestop/dossiers/{code}").json["status"] == "supplement_requested"
+
+    brought = [(make_pdf("sổ hộ khẩu"), "sổ hộ khẩu.pdf"), (make_pdf("giấy xác nhận"), "xac-nhan.pdf")]
+    answer = _post_move(people["desk"], code, fields, brought)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["status"] == "in_process"
+    event = answer.json["events"][-1]
+    assert [(f["filename"], f["size"]) for f in event["files"]] == [(n, len(c)) for c, n in brought]
+    first = event["files"][0]
+    for who in ("desk", "specialist_b", "leader_b"):  # the desk and the resolving organisation
+        opened = people[who].get(first["url"])
+        assert opened.status_code == 200 and opened.data == brought[0][0]
+        assert opened.headers["X-Content-SHA256"] == first["sha256"]
+    outsider = ApiClient.login(app, "clerk_c", PASSWORD).get(first["url"])
+    assert outsider.status_code == 404 and brought[0][0] not in outsider.data
+    assert people["desk"].get(f"/api/v1/onestop/dossiers/{code}/files/999999").status_code == 404
+
+    # Another dossier's file is not this dossier's, even for the same desk.
+    other_code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    assert people["desk"].get(first["url"].replace(code, other_code)).status_code == 404
+
+    # The applicant's lookup never lists them; the audit log has the move's files and each download.
+    secret_code = people["desk"].get(f"/api/v1/onestop/dossiers/{code}").json
+    public = app.test_client().get(f"/api/v1/public/dossiers/{code}", query_string={"s": secret_code["secret"]})
+    assert public.status_code == 200 and "sổ hộ khẩu.pdf" not in public.get_data(as_text=True)
+    with app.app_context():
+        moved = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "onestop:dossier:moved").order_by(AuditEvent.seq.desc())
+        ).first()
+        assert moved is not None and moved.data["files"] == [f["sha256"] for f in event["files"]]
+        downloads = db.session.scalar(
+            sa.select(sa.func.count()).where(AuditEvent.action == "onestop:dossier:file:downloaded")
+        )
+        assert downloads == 3
+
+    # On the dossier's page: the files under their step, and a form that takes files.
+    browser = app.test_client()
+    web_login(browser, "specialist_b")
+    page = browser.get(f"/onestop/dossiers/{code}").get_data(as_text=True)
+    assert f'href="{first["url"]}"' in page and 'name="files"' in page and 'enctype="multipart/form-data"' in page
