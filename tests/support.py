@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from flask import Flask
@@ -159,3 +162,27 @@ def web_login(client: FlaskClient, username: str, password: str = PASSWORD, lang
     page = client.get("/login")
     token = csrf_token_from(page.get_data(as_text=True))
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+@contextmanager
+def app_with_own_store(
+    app_factory: Callable[..., Flask], folder: Path, **overrides: Any
+) -> Iterator[tuple[Flask, Any]]:
+    """An app whose object store is its own embedded one (S3 on loopback, short timeouts), so that a test may stop
+    and start it; the store is stopped on the way out."""
+    from app.storage.embedded import EmbeddedS3, Ports
+
+    store = EmbeddedS3(folder / "s3", Ports.free(), "own-store-key", "own-store-secret-123")
+    store.start()
+    try:
+        app = app_factory(
+            S3_ENDPOINT=store.endpoint,
+            S3_ACCESS_KEY="own-store-key",
+            S3_SECRET_KEY="own-store-secret-123",
+            S3_BUCKET="own-store",
+            S3_TIMEOUT_SECONDS=1.0,
+            **overrides,
+        )
+        yield app, store
+    finally:
+        store.stop()

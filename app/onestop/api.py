@@ -284,7 +284,7 @@ def _printable(pdf: bytes, filename: str) -> Any:
 @api.get("/onestop/dossiers/<code>/papers/<int:position>")
 def dossier_paper(code: str, position: int):  # type: ignore[no-untyped-def]
     """The scan of one of the dossier's papers, verified against its hash (a PDF opens in the browser)."""
-    paper, data = intake.read_paper(current_user, code, position)
+    paper, data = processing.read_paper(current_user, code, position)
     db.session.commit()  # the download's audit event
     name = paper.filename or f"{paper.dossier.code}-{position}"
     return bytes_response(name, paper.content_type or "application/octet-stream", paper.blob_sha256 or "", data, True)

@@ -29,7 +29,7 @@ from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, dialect_insert, utcnow
 from ..pagination import Page
-from ..storage.service import put_blob, read_blob, record_blob
+from ..storage.service import put_blob, record_blob
 from . import notices
 from .codes import new_secret, receipt_code
 from .deadlines import appointment, step_deadlines
@@ -272,29 +272,6 @@ def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
     if found is None:
         raise NotFound(gettext("No dossier of yours has the code %(code)s.", code=code))
     return found
-
-
-def read_paper(actor: User, code: str, position: int) -> tuple[DossierPaper, bytes]:
-    """The scan of the dossier's paper at `position`, verified against its hash (for the desk that received it and
-    the organisation that resolves it, as the dossier itself); the download is recorded. A paper received on paper
-    only has none (NotFound); a store that is down answers 503 (StorageUnavailable)."""
-    dossier = get_dossier(actor, code)
-    paper = next((p for p in dossier.papers if p.position == position), None)
-    if paper is None:
-        raise NotFound(gettext("The dossier has no paper %(n)s.", n=position))
-    if paper.blob_sha256 is None:
-        raise NotFound(gettext("This paper was received without a scan."))
-    data = read_blob(paper.blob_sha256)
-    record(
-        AuditAction.DOSSIER_PAPER_DOWNLOADED,
-        actor=actor,
-        organisation_id=actor.organisation_id,
-        obj=("dossier", dossier.id),
-        code=dossier.code,
-        position=position,
-        sha256=paper.blob_sha256,
-    )
-    return paper, data
 
 
 def list_dossiers(actor: User, *, resolving: bool = False, page: int = 1, per_page: int = 50) -> Page[Dossier]:

@@ -41,7 +41,7 @@ from .machine import (
     Party,
     next_status,
 )
-from .models import STATUS_LABELS, Dossier, DossierEvent, DossierEventFile, DossierStatus
+from .models import STATUS_LABELS, Dossier, DossierEvent, DossierEventFile, DossierPaper, DossierStatus
 
 # How many files may come with one move.
 MAX_MOVE_FILES = 20
@@ -221,6 +221,21 @@ def move_dossier(actor: User, code: str, data: MoveInput, files: list[Upload] | 
         files=[put.sha256 for _, put in stored],
     )
     return dossier
+
+
+def read_paper(actor: User, code: str, position: int) -> tuple[DossierPaper, bytes]:
+    """The scan of the dossier's paper at `position`, verified against its hash (for the desk that received it and
+    the organisation that resolves it, as the dossier itself); the download is recorded. A paper received on paper
+    only has none (NotFound); a store that is down answers 503 (StorageUnavailable)."""
+    dossier = get_dossier(actor, code)
+    paper = next((p for p in dossier.papers if p.position == position), None)
+    if paper is None:
+        raise NotFound(gettext("The dossier has no paper %(n)s.", n=position))
+    if paper.blob_sha256 is None:
+        raise NotFound(gettext("This paper was received without a scan."))
+    data = read_blob(paper.blob_sha256)
+    audit_dossier(AuditAction.DOSSIER_PAPER_DOWNLOADED, actor, dossier, position=position, sha256=paper.blob_sha256)
+    return paper, data
 
 
 def read_event_file(actor: User, code: str, file_id: int) -> tuple[DossierEventFile, bytes]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from app import worker
 from app.clock import local_today
-from tests.support import ORG_B, make_pdf
+from tests.support import ORG_B, app_with_own_store, make_pdf
 
 ARCHIVIST = "archivist_a"
 COLUMNS = [
@@ -498,21 +498,10 @@ def test_the_store_stopping_midway_keeps_the_finished_batches_and_a_rerun_finish
     from app.archive.manifest import read_manifest
     from app.documents.models import Document, DocumentFile
     from app.extensions import db
-    from app.storage.embedded import EmbeddedS3, Ports
     from app.storage.errors import StorageUnavailable
     from app.storage.models import Blob
 
-    store = EmbeddedS3(tmp_path / "s3", Ports.free(), "import-key", "import-secret-123")
-    store.start()
-    try:
-        app = app_factory(
-            BABEL_DEFAULT_LOCALE="en",
-            S3_ENDPOINT=store.endpoint,
-            S3_ACCESS_KEY="import-key",
-            S3_SECRET_KEY="import-secret-123",
-            S3_BUCKET="imports",
-            S3_TIMEOUT_SECONDS=1.0,
-        )
+    with app_with_own_store(app_factory, tmp_path, BABEL_DEFAULT_LOCALE="en") as (app, store):
         folder = tmp_path / "so"
         manifest_path = write_manifest(folder / "so.csv", past_rows(folder, count=20))
         with app.app_context():
@@ -549,6 +538,4 @@ def test_the_store_stopping_midway_keeps_the_finished_batches_and_a_rerun_finish
         assert counts(app)["documents"] == counts(app)["imports"] == 20
         verified = app.test_cli_runner().invoke(args=["storage", "verify"])
         assert verified.exit_code == 0, verified.output
-    finally:
-        store.stop()
-        shutil.rmtree(tmp_path / "s3", ignore_errors=True)
+    shutil.rmtree(tmp_path / "s3", ignore_errors=True)

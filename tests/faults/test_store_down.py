@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from tests.support import PASSWORD, ApiClient, make_pdf, web_login
+from tests.support import PASSWORD, ApiClient, app_with_own_store, make_pdf, web_login
 
 
 def _document_count(app) -> int:  # type: ignore[no-untyped-def]
@@ -16,18 +16,7 @@ def _document_count(app) -> int:  # type: ignore[no-untyped-def]
 
 
 def test_uploads_fail_cleanly_while_the_store_is_down_and_work_again_after(app_factory, world, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from app.storage.embedded import EmbeddedS3, Ports
-
-    store = EmbeddedS3(tmp_path / "s3", Ports.free(), "fault-key", "fault-secret-123")
-    store.start()
-    try:
-        app = app_factory(
-            S3_ENDPOINT=store.endpoint,
-            S3_ACCESS_KEY="fault-key",
-            S3_SECRET_KEY="fault-secret-123",
-            S3_BUCKET="faults",
-            S3_TIMEOUT_SECONDS=1.0,
-        )
+    with app_with_own_store(app_factory, tmp_path) as (app, store):
         clerk = ApiClient.login(app, "clerk_a", PASSWORD)
         first = clerk.register(make_pdf("trước sự cố"), number="1")
         assert first.status_code == 201
@@ -59,5 +48,3 @@ def test_uploads_fail_cleanly_while_the_store_is_down_and_work_again_after(app_f
         assert again.get_json()["register_number"] == 2  # the failed attempt used no number
         assert clerk.get(doc["files"][0]["url"]).data == make_pdf("trước sự cố")
         assert app.test_client().get("/api/v1/health").status_code == 200
-    finally:
-        store.stop()

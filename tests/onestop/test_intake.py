@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from flask import Flask
 
 from tests.onestop.conftest import FREE, intake
-from tests.support import ORG_A, PASSWORD, ApiClient, make_pdf
+from tests.support import ORG_A, PASSWORD, ApiClient, app_with_own_store, make_pdf
 
 
 def png_bytes() -> bytes:
@@ -343,19 +343,7 @@ def test_while_the_store_is_down_a_scan_takes_no_receipt_number_and_the_desk_goe
     """The object store stops: a dossier with a scan is refused with 503 before it takes a number, the scans
     already kept cannot be opened (503), a dossier without scans is received, the public lookup answers, a move
     with a file waits and one without goes on; when the store is back, the next dossier follows on with no gap."""
-    from app.storage.embedded import EmbeddedS3, Ports
-
-    store = EmbeddedS3(tmp_path / "s3", Ports.free(), "fault-key", "fault-secret-123")
-    store.start()
-    try:
-        desk_app = app_factory(
-            BABEL_DEFAULT_LOCALE="en",
-            S3_ENDPOINT=store.endpoint,
-            S3_ACCESS_KEY="fault-key",
-            S3_SECRET_KEY="fault-secret-123",
-            S3_BUCKET="onestop-faults",
-            S3_TIMEOUT_SECONDS=1.0,
-        )
+    with app_with_own_store(app_factory, tmp_path, BABEL_DEFAULT_LOCALE="en") as (desk_app, store):
         officer = ApiClient.login(desk_app, "onestop_a", PASSWORD)
         before = post_with_scans(officer, intake(), {"paper_0": (make_pdf("trước sự cố"), "a.pdf")})
         assert before.status_code == 201, before.json
@@ -395,5 +383,3 @@ def test_while_the_store_is_down_a_scan_takes_no_receipt_number_and_the_desk_goe
         assert after.status_code == 201, after.json
         assert after.json["code"].split("-")[2] == "0003"
         assert officer.get(before.json["papers"][0]["scan"]["url"]).data == make_pdf("trước sự cố")
-    finally:
-        store.stop()
