@@ -22,8 +22,9 @@ from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, procedures, processing, results, slips, statistics
-from .models import PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
-from .schemas import IntakeInput, ProcedureQuery, StatsQuery
+from .machine import CLOCK_RUNS
+from .models import PORTAL_STATUS, PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
+from .schemas import DossierQuery, IntakeInput, ProcedureQuery, StatsQuery
 
 # A procedure with its papers and steps fits in well under a megabyte.
 MAX_JSON_BYTES = 1024 * 1024
@@ -247,6 +248,41 @@ def _intake_request() -> tuple[dict[str, Any], dict[int, Upload]]:
             raise InvalidInput({name: gettext("One scan per paper.")})
         scans[int(found[1])] = Upload(upload.filename or "", upload.read())
     return fields, scans
+
+
+def dossier_summary_json(d: Dossier, now: datetime) -> dict[str, Any]:
+    """A dossier as a line of the staff's list."""
+    status = DossierStatus(d.status)
+    return {
+        "code": d.code,
+        "procedure": {"code": d.procedure.code, "name": d.procedure.name},
+        "applicant": d.applicant_name,
+        "status": d.status,
+        "status_label": str(STATUS_LABELS[status]),
+        "portal_status": PORTAL_STATUS[status],
+        "received_at": _moment(d.received_at),
+        "appointment_at": _moment(d.appointment_at),
+        "overdue": status in CLOCK_RUNS and d.appointment_at is not None and d.appointment_at < now,
+        "url": url_for("api.get_dossier", code=d.code),
+    }
+
+
+@api.get("/onestop/dossiers")
+def list_dossiers():  # type: ignore[no-untyped-def]
+    """The dossiers received at the caller's desk (view=resolving: those their organisation resolves), newest first:
+    q (a code or its beginning, a phone or identity number, words of the applicant's name), status, procedure,
+    overdue, received_from, received_to."""
+    query = parse(DossierQuery, request.args.to_dict())
+    found = intake.list_dossiers(current_user, query, resolving=query.view == "resolving")
+    now = utcnow()
+    return jsonify(
+        {
+            "items": [dossier_summary_json(d, now) for d in found.items],
+            "total": found.total,
+            "page": found.page,
+            "per_page": found.per_page,
+        }
+    )
 
 
 @api.post("/onestop/dossiers")

@@ -14,6 +14,7 @@ list (a refusal without a reason is impossible); its clock never starts.
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import sqlalchemy as sa
@@ -25,6 +26,7 @@ from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Organisation, Role, User
 from ..calendar.service import load_calendar
+from ..documents.service import fold
 from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, dialect_insert, utcnow
@@ -33,6 +35,7 @@ from ..storage.service import put_blob, record_blob
 from . import notices
 from .codes import new_secret, receipt_code
 from .deadlines import appointment, step_deadlines
+from .machine import CLOCK_RUNS
 from .models import (
     Dossier,
     DossierEvent,
@@ -43,7 +46,7 @@ from .models import (
     ProcedureStep,
     ReceiptCounter,
 )
-from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, IntakeDecision, IntakeInput
+from .schemas import INCOMPLETE_REASONS, REFUSAL_REASONS, DossierQuery, IntakeDecision, IntakeInput
 
 OFFICERS = (Role.ONESTOP,)
 SCAN_TYPES = {"pdf": "application/pdf", "jpeg": "image/jpeg", "png": "image/png"}
@@ -208,6 +211,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
         fee_amount=procedure.total_fee if data.fee_mode not in (FeeMode.EXEMPT, FeeMode.NONE) else 0,
         fee_paid_at=now if data.fee_mode == FeeMode.PAID else None,
         applicant_name=data.applicant.name,
+        applicant_folded=fold(data.applicant.name)[:200],
         applicant_id_number=data.applicant.id_number,
         applicant_phone=data.applicant.phone,
         applicant_email=data.applicant.email,
@@ -274,20 +278,49 @@ def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
     return found
 
 
-def list_dossiers(actor: User, *, resolving: bool = False, page: int = 1, per_page: int = 50) -> Page[Dossier]:
+def _matching(text: str) -> sa.ColumnElement[bool]:
+    """The dossiers a desk officer means by `text`: a receipt code or its beginning, a phone or identity number as
+    written on the slip or the card, or words of the applicant's name (diacritics and case aside)."""
+    conditions = [Dossier.code.startswith(text.strip().upper(), autoescape=True)]
+    digits = re.sub(r"[\s.\-()]", "", text)
+    if re.fullmatch(r"\+?\d{9,12}", digits):
+        conditions.append(Dossier.applicant_phone == ("0" + digits[3:] if digits.startswith("+84") else digits))
+        conditions.append(Dossier.applicant_id_number == digits)
+    folded = fold(text)
+    if folded:
+        conditions.append(Dossier.applicant_folded.contains(folded, autoescape=True))
+    return sa.or_(*conditions)
+
+
+def list_dossiers(actor: User, query: DossierQuery, resolving: bool = False) -> Page[Dossier]:
     """The dossiers the actor's desk received (or, with `resolving`, those their organisation resolves), newest
-    first."""
+    first, with the query's filters."""
     column = Dossier.resolving_organisation_id if resolving else Dossier.organisation_id
-    where = column == actor.organisation_id
+    where: list[sa.ColumnElement[bool]] = [column == actor.organisation_id]
+    if query.q:
+        where.append(_matching(query.q))
+    if query.status is not None:
+        where.append(Dossier.status == str(query.status))
+    if query.procedure:
+        where.append(Dossier.procedure.has(Procedure.code == query.procedure.strip().upper()))
+    if query.overdue:
+        where.append(Dossier.status.in_([str(s) for s in CLOCK_RUNS]))
+        where.append(Dossier.appointment_at < utcnow())
+    if query.received_from is not None:
+        where.append(Dossier.received_on >= query.received_from)
+    if query.received_to is not None:
+        where.append(Dossier.received_on <= query.received_to)
+    page, per_page = query.page or 1, query.per_page or 50
     total = db.session.scalar(
-        sa.select(sa.func.count()).select_from(Dossier).where(where).execution_options(all_organisations=True)
+        sa.select(sa.func.count()).select_from(Dossier).where(*where).execution_options(all_organisations=True)
     )
     items = db.session.scalars(
         sa.select(Dossier)
-        .where(where)
+        .where(*where)
         .order_by(Dossier.received_at.desc(), Dossier.id.desc())
         .limit(per_page)
         .offset((page - 1) * per_page)
+        .options(joinedload(Dossier.procedure))
         .execution_options(all_organisations=True)
     ).all()
     return Page(list(items), total or 0, page, per_page)

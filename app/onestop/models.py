@@ -213,6 +213,8 @@ class Dossier(OrgScoped, db.Model):
     fee_amount: Mapped[int] = mapped_column(default=0)  # VND
     fee_paid_at: Mapped[datetime | None]
     applicant_name: Mapped[str] = mapped_column(sa.String(200))
+    # The name lower-case without diacritics ("nguyen van an"), for the staff's search.
+    applicant_folded: Mapped[str] = mapped_column(sa.String(200), default="", server_default=sa.text("''"))
     applicant_id_number: Mapped[str | None] = mapped_column(sa.String(20))
     applicant_phone: Mapped[str | None] = mapped_column(sa.String(20))
     applicant_email: Mapped[str | None] = mapped_column(sa.String(254))

@@ -107,6 +107,34 @@ def paths() -> dict[str, Any]:
     received = {"201": {"description": "Received (or recorded as to complete, or refused)", **_json(_ref("Dossier"))}}
     return {
         "/onestop/dossiers": {
+            "get": {
+                "summary": "The dossiers received at the caller's desk (or, view=resolving, resolved by their "
+                "organisation), newest first, filtered",
+                "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "description": "A receipt code or its beginning, a phone or identity number, or words of the "
+                        "applicant's name (with or without diacritics)",
+                        "schema": {"type": "string", "maxLength": 100},
+                    },
+                    {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["received", "resolving"]}},
+                    {"name": "status", "in": "query", "schema": {"type": "string"}},
+                    {"name": "procedure", "in": "query", "schema": {"type": "string"}},
+                    {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                    {"name": "received_from", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "received_to", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "per_page", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 200}},
+                ],
+                "responses": {
+                    "200": {
+                        "description": "items (code, procedure, applicant, status, dates, overdue, url), total, page",
+                        **_json({"type": "object"}),
+                    },
+                    **_errors("401", "422"),
+                },
+            },
             "post": {
                 "summary": "Receive a dossier at the caller's one-stop desk; scans as paper_<n> of a multipart form",
                 "requestBody": {
@@ -117,7 +145,7 @@ def paths() -> dict[str, Any]:
                     },
                 },
                 "responses": {**received, **_errors("401", "403", "422", "503")},
-            }
+            },
         },
         "/onestop/dossiers/{code}": {
             "get": {

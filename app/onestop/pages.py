@@ -25,9 +25,9 @@ from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, processing, results
-from .machine import Move
+from .machine import CLOCK_RUNS, Move
 from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
-from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, IntakeInput
+from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, DossierQuery, IntakeInput
 
 onestop_pages = Blueprint("onestop_pages", __name__)
 
@@ -55,11 +55,22 @@ def _staff_only() -> None:
 def index():  # type: ignore[no-untyped-def]
     _staff_only()
     resolving = request.args.get("view") == "resolving" or not current_user.has_role(Role.ONESTOP)
-    page = request.args.get("page", "1")
-    found = intake.list_dossiers(
-        current_user, resolving=resolving, page=int(page) if page.isdigit() and 0 < int(page) < 10_000 else 1
+    try:
+        query = parse(DossierQuery, request.args.to_dict())
+    except InvalidInput as err:
+        flash(err.text(), "error")
+        query = DossierQuery()
+    found = intake.list_dossiers(current_user, query, resolving=resolving)
+    return render_template(
+        "onestop/index.html",
+        page=found,
+        query=query,
+        resolving=resolving,
+        labels=STATUS_LABELS,
+        statuses=[(str(s), STATUS_LABELS[s]) for s in DossierStatus],
+        now=utcnow(),
+        clock_runs=[str(s) for s in CLOCK_RUNS],
     )
-    return render_template("onestop/index.html", page=found, resolving=resolving, labels=STATUS_LABELS)
 
 
 def _procedures() -> list[Procedure]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..validation import Flag, Line, OptionalDate, opt_int, opt_line
-from .models import Channel, PaperForm
+from .models import Channel, DossierStatus, PaperForm
 
 # The national database's codes: "1.002835.000.00.00.H56" (the last parts name the province's copy), or the
 # procedure's own number alone ("1.002835").
@@ -128,6 +128,21 @@ class ProcedureQuery(BaseModel):
     field: opt_line(200) = None
     organisation_id: opt_int(1, 2**31 - 1) = None
     include_inactive: Flag = False
+    page: opt_int(1, 10_000) = None
+    per_page: opt_int(1, 200) = None
+
+
+class DossierQuery(BaseModel):
+    """The staff's list of dossiers, from the query string (others are ignored): `q` is a receipt code or its
+    beginning, a phone or identity number, or words of the applicant's name with or without diacritics."""
+
+    q: opt_line(100) = None
+    view: Literal["received", "resolving"] | None = None  # received at the caller's desk, or resolved by their org
+    status: DossierStatus | None = None
+    procedure: opt_line(40) = None
+    overdue: Flag = False  # the clock runs and the appointment has passed
+    received_from: OptionalDate = None
+    received_to: OptionalDate = None
     page: opt_int(1, 10_000) = None
     per_page: opt_int(1, 200) = None
 

@@ -383,3 +383,72 @@ def test_while_the_store_is_down_a_scan_takes_no_receipt_number_and_the_desk_goe
         assert after.status_code == 201, after.json
         assert after.json["code"].split("-")[2] == "0003"
         assert officer.get(before.json["papers"][0]["scan"]["url"]).data == make_pdf("trước sự cố")
+
+
+def test_the_desk_finds_a_dossier_by_code_phone_identity_number_or_name_and_lists_the_overdue(app, desk):
+    from app.extensions import db
+    from app.onestop.models import Dossier
+    from tests.support import web_login
+
+    def receive(name: str, phone: str, id_number: str) -> dict:
+        applicant = {"name": name, "phone": phone, "id_number": id_number}
+        answer = desk["a"].post("/api/v1/onestop/dossiers", json=intake(applicant=applicant))
+        assert answer.status_code == 201, answer.json
+        return answer.json
+
+    an = receive("Nguyễn Văn An", "0912 345 678", "001090012345")
+    hong = receive("Đặng Thị Hồng", "+84 987 654 321", "079185000111")
+    other = desk["b"].post("/api/v1/onestop/dossiers", json=intake(applicant={"name": "Nguyễn Văn An"})).json
+
+    def codes(client: ApiClient, **params: object) -> list[str]:
+        answer = client.get("/api/v1/onestop/dossiers", query_string=params)
+        assert answer.status_code == 200, answer.json
+        return sorted(item["code"] for item in answer.json["items"])
+
+    mine = sorted([an["code"], hong["code"]])
+    assert codes(desk["a"]) == mine  # B's desk's dossier is not A's
+    assert codes(desk["a"], q="nguyen van an") == [an["code"]]  # without diacritics
+    assert codes(desk["a"], q="ĐẶNG thị") == [hong["code"]]  # another case
+    assert codes(desk["a"], q="hong") == [hong["code"]]  # a word of the name
+    assert codes(desk["a"], q="0987654321") == [hong["code"]]  # the phone as kept
+    assert codes(desk["a"], q="+84 912 345 678") == [an["code"]]  # the phone as written
+    assert codes(desk["a"], q="001090012345") == [an["code"]]
+    assert codes(desk["a"], q=an["code"].lower()) == [an["code"]]
+    assert codes(desk["a"], q=an["code"][:14]) == mine  # the desk's day: both
+    assert codes(desk["a"], q="%") == [] and codes(desk["a"], q="_") == []  # LIKE's wildcards are plain text
+    for hostile in ("' OR 1=1 --", "<script>alert(1)</script>", "Robert'); DROP TABLE dossiers;--"):
+        assert codes(desk["a"], q=hostile) == []
+    assert codes(desk["a"], status="received") == mine and codes(desk["a"], status="returned") == []
+    # The resolving organisation (B) sees both A's and its own desk's dossiers it resolves, by name too.
+    assert codes(desk["b"], view="resolving", q="Nguyễn Văn An") == sorted([an["code"], other["code"]])
+
+    # Overdue: the clock runs and the appointment has passed.
+    with app.app_context():
+        late = db.session.query(Dossier).execution_options(all_organisations=True).filter_by(code=an["code"]).one()
+        late.appointment_at = datetime(2020, 1, 6, 10, 0, tzinfo=UTC)
+        db.session.commit()
+    assert codes(desk["a"], overdue="1") == [an["code"]]
+    listed = desk["a"].get("/api/v1/onestop/dossiers", query_string={"q": "an"}).json["items"]
+    assert {item["code"]: item["overdue"] for item in listed}[an["code"]] is True
+
+    # Bad filters: 422 naming them.
+    for params, field in (
+        ({"status": "lost"}, "status"),
+        ({"received_from": "2026-13-45"}, "received_from"),
+        ({"per_page": "100000"}, "per_page"),
+        ({"q": "x" * 101}, "q"),
+        ({"view": "everyone"}, "view"),
+    ):
+        answer = desk["a"].get("/api/v1/onestop/dossiers", query_string=params)
+        assert answer.status_code == 422 and field in answer.json["error"]["fields"], params
+    assert app.test_client().get("/api/v1/onestop/dossiers").status_code == 401
+
+    # The desk's page: the search box, the overdue mark, and the hostile text shown as text.
+    browser = app.test_client()
+    web_login(browser, "onestop_a")
+    page = browser.get("/onestop", query_string={"q": "nguyen"}).get_data(as_text=True)
+    assert an["code"] in page and hong["code"] not in page and 'class="badge late"' in page
+    hostile = browser.get("/onestop", query_string={"q": "<script>x</script>"}).get_data(as_text=True)
+    assert "<script>x</script>" not in hostile and "&lt;script&gt;x&lt;/script&gt;" in hostile
+    bad = browser.get("/onestop", query_string={"status": "lost"})
+    assert bad.status_code == 200 and an["code"] in bad.get_data(as_text=True)  # said, and the whole list shown
