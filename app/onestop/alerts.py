@@ -1,6 +1,7 @@
-"""Telling the resolving organisation that a dossier will be late: when an apology is drafted, the official handling
-the dossier, the members of the unit of its current step and the organisation's leaders get a notification (and the
-e-mail that goes with it), once each per apology, in their own language."""
+"""Telling the resolving organisation about a dossier: that one has arrived (transferred from the desk) and that one
+will be late (an apology was drafted). The official handling the dossier, the members of the unit of its current
+step and the organisation's leaders get a notification (and the e-mail that goes with it), once each per event, in
+their own language."""
 
 from __future__ import annotations
 
@@ -54,5 +55,28 @@ def warn_of_apology(dossier: Dossier, apology: DossierApology) -> int:
         link = f"/onestop/dossiers/{dossier.code}"
         key = f"onestop:apology:{apology.id}:{user.id}"
         if notify(user, "onestop.late", subject, body, link, once_key=key) is not None:
+            told += 1
+    return told
+
+
+def announce_arrival(dossier: Dossier, event_id: int) -> int:
+    """Notify the people of people_to_warn that the desk transferred the dossier to them, to be taken in hand; how
+    many were told (none twice for the same transfer)."""
+    told = 0
+    for user in people_to_warn(dossier):
+        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            subject = gettext(
+                "Dossier %(code)s has arrived: %(procedure)s", code=dossier.code, procedure=dossier.procedure.name
+            )
+            body = gettext(
+                "The one-stop desk transferred dossier %(code)s (%(procedure)s) for %(applicant)s. Its result is due "
+                "%(when)s: take it in hand.",
+                code=dossier.code,
+                procedure=dossier.procedure.name,
+                applicant=dossier.applicant_name,
+                when=f"{to_local(dossier.appointment_at):%H:%M %d/%m/%Y}" if dossier.appointment_at else "—",
+            )
+        link = f"/onestop/dossiers/{dossier.code}"
+        if notify(user, "onestop.arrived", subject, body, link, once_key=f"onestop:arrived:{event_id}:{user.id}"):
             told += 1
     return told

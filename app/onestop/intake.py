@@ -306,6 +306,8 @@ def list_dossiers(actor: User, query: DossierQuery, resolving: bool = False) -> 
     if query.overdue:
         where.append(Dossier.status.in_([str(s) for s in CLOCK_RUNS]))
         where.append(Dossier.appointment_at < utcnow())
+    if query.mine:
+        where.append(Dossier.handler_id == actor.id)
     if query.received_from is not None:
         where.append(Dossier.received_on >= query.received_from)
     if query.received_to is not None:

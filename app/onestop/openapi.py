@@ -122,6 +122,12 @@ def paths() -> dict[str, Any]:
                     {"name": "status", "in": "query", "schema": {"type": "string"}},
                     {"name": "procedure", "in": "query", "schema": {"type": "string"}},
                     {"name": "overdue", "in": "query", "schema": {"type": "boolean"}},
+                    {
+                        "name": "mine",
+                        "in": "query",
+                        "description": "Taken in hand by the caller",
+                        "schema": {"type": "boolean"},
+                    },
                     {"name": "received_from", "in": "query", "schema": {"type": "string", "format": "date"}},
                     {"name": "received_to", "in": "query", "schema": {"type": "string", "format": "date"}},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},

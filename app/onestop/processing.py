@@ -28,6 +28,7 @@ from ..extensions import db, utcnow
 from ..storage.service import PutBlob, put_blob, read_blob, record_blob
 from ..validation import opt_text
 from . import notices
+from .alerts import announce_arrival
 from .deadlines import calendar_of, check_late_risk, recomputed_appointment, step_deadlines
 from .intake import check_scan, get_dossier
 from .machine import (
@@ -211,6 +212,8 @@ def move_dossier(actor: User, code: str, data: MoveInput, files: list[Upload] | 
         notices.queue_notice(dossier, f"supplement:{dossier.events[-1].id}", text)
     elif data.move == Move.APPROVE:
         notices.queue_notice(dossier, "result_ready", notices.notice_text(dossier, "result_ready"))
+    elif data.move == Move.TRANSFER:
+        announce_arrival(dossier, dossier.events[-1].id)
     audit_dossier(
         AuditAction.DOSSIER_MOVED,
         actor,

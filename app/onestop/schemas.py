@@ -141,6 +141,7 @@ class DossierQuery(BaseModel):
     status: DossierStatus | None = None
     procedure: opt_line(40) = None
     overdue: Flag = False  # the clock runs and the appointment has passed
+    mine: Flag = False  # taken in hand by the caller
     received_from: OptionalDate = None
     received_to: OptionalDate = None
     page: opt_int(1, 10_000) = None

@@ -374,3 +374,38 @@ def test_the_papers_brought_for_a_supplement_come_with_the_move_and_stay_with_th
     web_login(browser, "specialist_b")
     page = browser.get(f"/onestop/dossiers/{code}").get_data(as_text=True)
     assert f'href="{first["url"]}"' in page and 'name="files"' in page and 'enctype="multipart/form-data"' in page
+
+
+def test_the_unit_is_told_when_a_dossier_arrives_and_the_handler_lists_those_taken(app, people):
+    from app.auth.models import User
+    from app.extensions import db
+    from app.notify.models import Notification
+
+    code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    assert move(people["desk"], code, "transfer").status_code == 200
+
+    def told() -> list[tuple[str, str, str | None]]:
+        with app.app_context():
+            rows = db.session.execute(
+                db.select(User.username, Notification.subject, Notification.link)
+                .join(User, User.id == Notification.user_id)
+                .where(Notification.kind == "onestop.arrived")
+                .order_by(User.username)
+            ).all()
+        return [(r.username, r.subject, r.link) for r in rows]
+
+    # The resolving organisation's leader and the specialists of the step's unit ("Văn phòng"); not the desk, not
+    # the specialist of no unit, not another organisation.
+    arrived = told()
+    assert [who for who, _, _ in arrived] == ["leader_b", "specialist_b"]
+    assert all(code in subject and link == f"/onestop/dossiers/{code}" for _, subject, link in arrived)
+
+    # Taken in hand: the handler's own list holds it, a colleague's does not.
+    assert move(people["specialist_b"], code, "take").status_code == 200
+    mine = people["specialist_b"].get("/api/v1/onestop/dossiers", query_string={"view": "resolving", "mine": "1"})
+    assert [item["code"] for item in mine.json["items"]] == [code]
+    theirs = people["specialist_b2"].get("/api/v1/onestop/dossiers", query_string={"view": "resolving", "mine": "1"})
+    assert theirs.json["items"] == [] and theirs.json["total"] == 0
+    everyone = people["specialist_b2"].get("/api/v1/onestop/dossiers", query_string={"view": "resolving"})
+    assert [item["code"] for item in everyone.json["items"]] == [code]
+    assert told() == arrived  # nothing more for the other moves
