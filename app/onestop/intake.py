@@ -29,7 +29,7 @@ from ..calendar.service import load_calendar
 from ..documents.service import fold
 from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..extensions import db, dialect_insert, utcnow
+from ..extensions import db, dialect_insert, read_before_writing, utcnow
 from ..pagination import Page
 from ..storage.service import put_blob, record_blob
 from . import notices
@@ -264,18 +264,34 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     return dossier
 
 
-def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
-    """A dossier of the actor's desk, or one their organisation resolves unless `own_desk` (404 for any other: no
-    telling whether it exists)."""
+def _yours(actor: User, code: str, own_desk: bool) -> sa.ColumnElement[bool]:
     mine = Dossier.organisation_id == actor.organisation_id
     if not own_desk:
         mine = sa.or_(mine, Dossier.resolving_organisation_id == actor.organisation_id)
+    return sa.and_(Dossier.code == code.strip().upper(), mine)
+
+
+def _not_yours(code: str) -> NotFound:
+    return NotFound(gettext("No dossier of yours has the code %(code)s.", code=code))
+
+
+def get_dossier(actor: User, code: str, own_desk: bool = False) -> Dossier:
+    """A dossier of the actor's desk, or one their organisation resolves unless `own_desk` (404 for any other: no
+    telling whether it exists)."""
     found = db.session.scalars(
-        sa.select(Dossier).where(Dossier.code == code.strip().upper(), mine).execution_options(all_organisations=True)
+        sa.select(Dossier).where(_yours(actor, code, own_desk)).execution_options(all_organisations=True)
     ).one_or_none()
     if found is None:
-        raise NotFound(gettext("No dossier of yours has the code %(code)s.", code=code))
+        raise _not_yours(code)
     return found
+
+
+def check_dossier_seen(actor: User, code: str) -> None:
+    """NotFound unless the actor sees the dossier (as get_dossier), read before the write transaction starts: asked
+    before files are put in the store for it, so that nobody stores files against another's dossier."""
+    statement = sa.select(Dossier.id).where(_yours(actor, code, False)).execution_options(all_organisations=True)
+    if not read_before_writing(statement):
+        raise _not_yours(code)
 
 
 def _matching(text: str) -> sa.ColumnElement[bool]:

@@ -30,7 +30,7 @@ from ..validation import opt_text
 from . import notices
 from .alerts import announce_arrival
 from .deadlines import calendar_of, check_late_risk, recomputed_appointment, step_deadlines
-from .intake import check_scan, get_dossier
+from .intake import check_dossier_seen, check_scan, get_dossier
 from .machine import (
     CLOCK_RUNS,
     FINAL,
@@ -139,6 +139,8 @@ def _put_files(files: list[Upload]) -> list[tuple[str, PutBlob]]:
 def move_dossier(actor: User, code: str, data: MoveInput, files: list[Upload] | None = None) -> Dossier:
     """Make the move, with the files that come with it (the papers the applicant brought, an appraisal, a
     decision), or refuse it (nothing written)."""
+    if files:
+        check_dossier_seen(actor, code)  # another's dossier: 404 before any file reaches the store
     stored = _put_files(files or [])
     dossier = get_dossier(actor, code)
     db.session.refresh(dossier, with_for_update=True)  # one move at a time: a second waits, then sees the first

@@ -331,8 +331,18 @@ def test_the_papers_brought_for_a_supplement_come_with_the_move_and_stay_with_th
         content_type="multipart/form-data",
     )
     assert other.status_code == 422 and "scan" in other.json["error"]["fields"]
-    # The wrong party with good files: refused, nothing written either.
-    assert _post_move(people["clerk_b"], code, fields, [(make_pdf("a"), "a.pdf")]).status_code in (403, 404)
+    # The wrong party with good files: refused, nothing written either; another organisation's official does not
+    # even get the file into the store.
+    assert _post_move(people["clerk_b"], code, fields, [(make_pdf("a"), "a.pdf")]).status_code == 403
+    stranger = ApiClient.login(app, "leader_c", PASSWORD)
+    planted = make_pdf("tệp lạ gửi vào hồ sơ của người khác")
+    assert _post_move(stranger, code, fields, [(planted, "x.pdf")]).status_code == 404
+    with app.app_context():
+        import hashlib
+
+        from app.storage.service import current_store
+
+        assert not current_store().exists(hashlib.sha256(planted).hexdigest())
     assert counts() == before
     assert people["desk"].get(f"/api/v1/onestop/dossiers/{code}").json["status"] == "supplement_requested"
 
