@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
-from .documents.service import fold
 from .errors import DomainError
+from .text import fold
 
 DELIMITERS = (",", ";", "\t")
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +17,7 @@ from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, insert_or_ignore, read_before_writing
 from ..pagination import Page
 from ..storage.service import PutBlob, put_blob, read_blob, record_blob
+from ..text import fold
 from ..validation import parse
 from .models import Document, DocumentChange, DocumentFile, DocumentGrant, Register
 from .schemas import REQUIRED_ON_PATCH, DocumentPatch, DocumentQuery, DraftInput, IncomingInput
@@ -42,18 +41,6 @@ class DuplicateDocument(InvalidState):
             ),
             existing_id=existing.id,
         )
-
-
-def fold(text: str | None) -> str:
-    """Case- and diacritic-insensitive form of Vietnamese text: "Quyết định" -> "quyet dinh".
-
-    NFD does not decompose đ/Đ, so it is mapped by hand.
-    """
-    if not text:
-        return ""
-    text = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
-    return re.sub(r"\s+", " ", text.casefold()).strip()
 
 
 def duplicate_key_of(number: str | None, notation: str | None, issuer: str | None) -> str | None:

@@ -26,12 +26,12 @@ from ..audit.models import AuditAction
 from ..audit.service import record
 from ..auth.models import Organisation, Role, User
 from ..calendar.service import load_calendar
-from ..documents.service import fold
 from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, dialect_insert, read_before_writing, utcnow
 from ..pagination import Page
 from ..storage.service import put_blob, record_blob
+from ..text import fold
 from . import notices
 from .codes import new_secret, receipt_code
 from .deadlines import appointment, step_deadlines

@@ -19,7 +19,6 @@ and cut to 160 characters, the length of one message.
 from __future__ import annotations
 
 import logging
-import unicodedata
 from datetime import datetime
 from email.utils import make_msgid
 from typing import Any, Protocol
@@ -31,6 +30,7 @@ from flask import current_app
 from .. import outbox
 from ..clock import to_local
 from ..extensions import db, insert_or_ignore, utcnow
+from ..text import without_diacritics
 from .models import ApplicantNotice, Dossier, NoticeState
 
 log = logging.getLogger(__name__)
@@ -79,15 +79,9 @@ def sms_gateway() -> SmsGateway | None:
     return HttpSmsGateway(url, current_app.config.get("SMS_GATEWAY_TOKEN", ""), timeout)
 
 
-def strip_diacritics(text: str) -> str:
-    """The text without its diacritics, case kept ("Đã tiếp nhận" -> "Da tiep nhan")."""
-    text = text.replace("đ", "d").replace("Đ", "D")
-    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-
-
 def sms_text(text: str) -> str:
     """A text message: no diacritics (đ as d), one line, at most 160 characters."""
-    flat = " ".join(strip_diacritics(text).split()) if text else ""
+    flat = " ".join(without_diacritics(text).split()) if text else ""
     flat = "".join(c for c in flat if 32 <= ord(c) < 127)
     return flat if len(flat) <= SMS_LENGTH else flat[: SMS_LENGTH - 3].rstrip() + "..."
 

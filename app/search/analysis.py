@@ -19,6 +19,8 @@ from collections.abc import Iterator
 
 from whoosh.analysis import Filter, LowercaseFilter, RegexTokenizer, Token
 
+from ..text import without_diacritics
+
 # A word: letters and digits (Vietnamese letters are \w once in NFC).
 WORD = re.compile(r"\w+", re.UNICODE)
 PAIR = "_"
@@ -32,8 +34,7 @@ def nfc(text: str | None) -> str:
 @functools.lru_cache(maxsize=65536)
 def fold_word(word: str) -> str:
     """One lower-case word without its diacritics: "quyết" -> "quyet", "đường" -> "duong"."""
-    decomposed = unicodedata.normalize("NFD", word.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").lower()
+    return without_diacritics(word).lower()
 
 
 def fold(text: str | None) -> str:

@@ -40,10 +40,10 @@ from sqlalchemy.sql.functions import FunctionElement
 from ..auth.models import Role, Unit, User
 from ..clock import LOCAL_TZ, local_today
 from ..documents.models import Document, DocumentGrant
-from ..documents.service import fold
 from ..documents.vocabulary import Secrecy
 from ..errors import Forbidden, InvalidInput
 from ..extensions import db, utcnow
+from ..text import fold
 from ..validation import OptionalDate
 from .models import Task, TaskState
 

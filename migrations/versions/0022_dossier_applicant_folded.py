@@ -20,7 +20,7 @@ depends_on = None
 
 
 def _folded(name: str | None) -> str:
-    """As the application folds names at intake (app.documents.service.fold), frozen here with this migration."""
+    """As the application folds names at intake (app.text.fold), frozen here with this migration."""
     text = unicodedata.normalize("NFD", (name or "").replace("đ", "d").replace("Đ", "D"))
     text = "".join(ch for ch in text if unicodedata.category(ch) != "Mn")
     return re.sub(r"\s+", " ", text.casefold()).strip()[:200]

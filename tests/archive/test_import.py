@@ -52,7 +52,7 @@ def small_pdf(text: str, pages: int = 1) -> bytes:
     """A real, small PDF whose page says `text` (in the core font, so without diacritics)."""
     from fpdf import FPDF
 
-    from app.documents.service import fold
+    from app.text import fold
 
     pdf = FPDF()
     pdf.set_creator("tests")
