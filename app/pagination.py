@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -18,3 +19,12 @@ class Page(Generic[T]):
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
+
+    def as_json(self, item_json: Callable[[T], Any]) -> dict[str, Any]:
+        """The page as every listing answers it, each item by `item_json`."""
+        return {
+            "items": [item_json(item) for item in self.items],
+            "total": self.total,
+            "page": self.page,
+            "per_page": self.per_page,
+        }

@@ -104,12 +104,7 @@ def _full(f: RecordFile) -> dict[str, Any]:
 
 
 def _page_json(page: service.FilePage) -> dict[str, Any]:
-    return {
-        "items": [record_file_json(f, page.counts[f.id]) for f in page.items],
-        "total": page.total,
-        "page": page.page,
-        "per_page": page.per_page,
-    }
+    return page.as_json(lambda f: record_file_json(f, page.counts[f.id]))
 
 
 def _zip_response(package: packages.Package) -> Response:

@@ -79,12 +79,15 @@ def change_json(change: DocumentChange) -> dict[str, Any]:
     }
 
 
+def uploads_in(field: str) -> list[Upload]:
+    """The files of a multipart request sent under `field`; a file input left empty counts as none."""
+    return [Upload(f.filename or "", f.read()) for f in request.files.getlist(field) if f.filename]
+
+
 def uploads_from_request() -> tuple[Upload | None, list[Upload]]:
     """The main file and the attachments of a multipart request; a file input left empty counts as none."""
-    main = request.files.get("file")
-    main_upload = Upload(main.filename or "", main.read()) if main is not None and main.filename else None
-    attachments = [Upload(f.filename or "", f.read()) for f in request.files.getlist("attachments") if f]
-    return main_upload, attachments
+    main = uploads_in("file")
+    return (main[0] if main else None), uploads_in("attachments")
 
 
 def _form_fields() -> dict[str, Any]:
@@ -118,14 +121,7 @@ def create_document():  # type: ignore[no-untyped-def]
 def list_documents():  # type: ignore[no-untyped-def]
     query = parse(DocumentQuery, request.args.to_dict())
     page = service.list_documents(current_user, query)
-    return jsonify(
-        {
-            "items": [document_json(d) for d in page.items],
-            "total": page.total,
-            "page": page.page,
-            "per_page": page.per_page,
-        }
-    )
+    return jsonify(page.as_json(document_json))
 
 
 @api.get("/documents/<int:document_id>")
@@ -167,14 +163,7 @@ def document_view_history(document_id: int):  # type: ignore[no-untyped-def]
     """Who viewed, downloaded and printed the document, newest first (`page`, `per_page`)."""
     query = view_history.parse_history_query(request.args.to_dict())
     page = view_history.view_history(current_user, document_id, query.page, query.per_page)
-    return jsonify(
-        {
-            "items": [history_entry_json(e) for e in page.items],
-            "total": page.total,
-            "page": page.page,
-            "per_page": page.per_page,
-        }
-    )
+    return jsonify(page.as_json(history_entry_json))
 
 
 @api.post("/documents/<int:document_id>/printed")

@@ -5,6 +5,8 @@ their own language."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import force_locale, gettext
@@ -38,45 +40,53 @@ def people_to_warn(dossier: Dossier) -> list[User]:
     )
 
 
-def warn_of_apology(dossier: Dossier, apology: DossierApology) -> int:
-    """Notify the people of people_to_warn that the dossier cannot make its appointment; how many were told (none
-    twice for the same apology, also when the worker's round runs again)."""
+def _tell(dossier: Dossier, kind: str, key: str, words: Callable[[], tuple[str, str]]) -> int:
+    """Notify the people of people_to_warn, each in their own language (`words` gives the subject and body in the
+    locale it is called in), once each for `key`; how many were told."""
     told = 0
     for user in people_to_warn(dossier):
         with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            subject = gettext("Dossier %(code)s will be late: an apology is to be issued", code=dossier.code)
-            body = gettext(
-                "The remaining steps of dossier %(code)s (%(procedure)s) end after its appointment. An apology "
-                "with the new date %(when)s was drafted: check it and issue it, so that the applicant is told.",
-                code=dossier.code,
-                procedure=dossier.procedure.name,
-                when=f"{to_local(apology.proposed_at):%H:%M %d/%m/%Y}",
-            )
+            subject, body = words()
         link = f"/onestop/dossiers/{dossier.code}"
-        key = f"onestop:apology:{apology.id}:{user.id}"
-        if notify(user, "onestop.late", subject, body, link, once_key=key) is not None:
+        if notify(user, kind, subject, body, link, once_key=f"{key}:{user.id}") is not None:
             told += 1
     return told
+
+
+def warn_of_apology(dossier: Dossier, apology: DossierApology) -> int:
+    """Tell the resolving organisation that the dossier cannot make its appointment; how many were told (none twice
+    for the same apology, also when the worker's round runs again)."""
+
+    def words() -> tuple[str, str]:
+        subject = gettext("Dossier %(code)s will be late: an apology is to be issued", code=dossier.code)
+        body = gettext(
+            "The remaining steps of dossier %(code)s (%(procedure)s) end after its appointment. An apology "
+            "with the new date %(when)s was drafted: check it and issue it, so that the applicant is told.",
+            code=dossier.code,
+            procedure=dossier.procedure.name,
+            when=f"{to_local(apology.proposed_at):%H:%M %d/%m/%Y}",
+        )
+        return subject, body
+
+    return _tell(dossier, "onestop.late", f"onestop:apology:{apology.id}", words)
 
 
 def announce_arrival(dossier: Dossier, event_id: int) -> int:
-    """Notify the people of people_to_warn that the desk transferred the dossier to them, to be taken in hand; how
-    many were told (none twice for the same transfer)."""
-    told = 0
-    for user in people_to_warn(dossier):
-        with force_locale(user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-            subject = gettext(
-                "Dossier %(code)s has arrived: %(procedure)s", code=dossier.code, procedure=dossier.procedure.name
-            )
-            body = gettext(
-                "The one-stop desk transferred dossier %(code)s (%(procedure)s) for %(applicant)s. Its result is due "
-                "%(when)s: take it in hand.",
-                code=dossier.code,
-                procedure=dossier.procedure.name,
-                applicant=dossier.applicant_name,
-                when=f"{to_local(dossier.appointment_at):%H:%M %d/%m/%Y}" if dossier.appointment_at else "—",
-            )
-        link = f"/onestop/dossiers/{dossier.code}"
-        if notify(user, "onestop.arrived", subject, body, link, once_key=f"onestop:arrived:{event_id}:{user.id}"):
-            told += 1
-    return told
+    """Tell the resolving organisation that the desk transferred the dossier to it, to be taken in hand; how many
+    were told (none twice for the same transfer)."""
+
+    def words() -> tuple[str, str]:
+        subject = gettext(
+            "Dossier %(code)s has arrived: %(procedure)s", code=dossier.code, procedure=dossier.procedure.name
+        )
+        body = gettext(
+            "The one-stop desk transferred dossier %(code)s (%(procedure)s) for %(applicant)s. Its result is due "
+            "%(when)s: take it in hand.",
+            code=dossier.code,
+            procedure=dossier.procedure.name,
+            applicant=dossier.applicant_name,
+            when=f"{to_local(dossier.appointment_at):%H:%M %d/%m/%Y}" if dossier.appointment_at else "—",
+        )
+        return subject, body
+
+    return _tell(dossier, "onestop.arrived", f"onestop:arrived:{event_id}", words)

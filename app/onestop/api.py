@@ -16,13 +16,12 @@ from flask_login import current_user
 from ..api import api, json_object
 from ..auth.models import Organisation, User
 from ..clock import to_local
-from ..documents.api import bytes_response, uploads_from_request
+from ..documents.api import bytes_response, uploads_from_request, uploads_in
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, procedures, processing, results, slips, statistics
-from .machine import CLOCK_RUNS
 from .models import PORTAL_STATUS, PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import DossierQuery, IntakeInput, ProcedureQuery, StatsQuery
 
@@ -73,9 +72,7 @@ def list_procedures():  # type: ignore[no-untyped-def]
         page=page,
         per_page=per_page,
     )
-    return jsonify(
-        {"items": [procedure_json(p) for p in found.items], "total": found.total, "page": page, "per_page": per_page}
-    )
+    return jsonify(found.as_json(procedure_json))
 
 
 @api.get("/onestop/procedures/<code>")
@@ -262,7 +259,7 @@ def dossier_summary_json(d: Dossier, now: datetime) -> dict[str, Any]:
         "portal_status": PORTAL_STATUS[status],
         "received_at": _moment(d.received_at),
         "appointment_at": _moment(d.appointment_at),
-        "overdue": status in CLOCK_RUNS and d.appointment_at is not None and d.appointment_at < now,
+        "overdue": deadlines.is_overdue(d, now),
         "url": url_for("api.get_dossier", code=d.code),
     }
 
@@ -275,14 +272,7 @@ def list_dossiers():  # type: ignore[no-untyped-def]
     query = parse(DossierQuery, request.args.to_dict())
     found = intake.list_dossiers(current_user, query, resolving=query.view == "resolving")
     now = utcnow()
-    return jsonify(
-        {
-            "items": [dossier_summary_json(d, now) for d in found.items],
-            "total": found.total,
-            "page": found.page,
-            "per_page": found.per_page,
-        }
-    )
+    return jsonify(found.as_json(lambda d: dossier_summary_json(d, now)))
 
 
 @api.post("/onestop/dossiers")
@@ -367,7 +357,7 @@ def move_request() -> tuple[dict[str, Any], list[Upload]]:
     if unknown:
         raise InvalidInput({unknown[0]: gettext("Unknown file field: send the move's files as `files`.")})
     fields = {k: v for k, v in request.form.to_dict().items() if v.strip()}
-    return fields, [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f.filename]
+    return fields, uploads_in("files")
 
 
 @api.post("/onestop/dossiers/<code>/moves")

@@ -81,6 +81,18 @@ def steps_view(dossier: Dossier, calendar: WorkCalendar, now: datetime) -> list[
     return views
 
 
+def is_overdue(dossier: Dossier, now: datetime) -> bool:
+    """The staff's "overdue": the clock runs and the appointment has passed (a dossier waiting for the applicant's
+    papers is not). overdue_clause says the same in SQL."""
+    running = DossierStatus(dossier.status) in CLOCK_RUNS
+    return running and dossier.appointment_at is not None and dossier.appointment_at < now
+
+
+def overdue_clause(now: datetime) -> sa.ColumnElement[bool]:
+    """is_overdue as a condition on dossiers, for their lists."""
+    return sa.and_(Dossier.status.in_([str(s) for s in CLOCK_RUNS]), Dossier.appointment_at < now)
+
+
 def promised(dossier: Dossier) -> datetime | None:
     """The appointment the applicant holds: the last issued apology's, else the first one."""
     issued = [a for a in dossier.apologies if a.issued_at is not None and a.new_appointment_at is not None]

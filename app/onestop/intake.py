@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import io
 import re
+from collections.abc import Mapping
 from datetime import date
 
 import sqlalchemy as sa
@@ -30,12 +31,11 @@ from ..documents.uploads import Upload, pdf_page_count, safe_filename
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..extensions import db, dialect_insert, read_before_writing, utcnow
 from ..pagination import Page
-from ..storage.service import put_blob, record_blob
+from ..storage.service import PutBlob, put_blob, record_blob
 from ..text import fold
 from . import notices
 from .codes import new_secret, receipt_code
-from .deadlines import appointment, step_deadlines
-from .machine import CLOCK_RUNS
+from .deadlines import appointment, overdue_clause, step_deadlines
 from .models import (
     Dossier,
     DossierEvent,
@@ -98,13 +98,25 @@ def check_scan(upload: Upload, field: str) -> str:
     raise InvalidInput({field: gettext("A scan must be a PDF, or a JPEG or PNG image.")})
 
 
-def _check_scans(data: IntakeInput, scans: dict[int, Upload]) -> dict[int, str]:
-    """Each scan's content type, once it is known to belong to a paper listed and to be readable."""
+def put_scans(scans: Mapping[int, Upload], field: str, default_name: str) -> dict[int, tuple[str, PutBlob]]:
+    """Each scan checked (a readable PDF, JPEG or PNG; InvalidInput on `field` with its number, as `paper_{n}`) and
+    put in the store, before the transaction's first statement (no lock waits on the network): its safe name
+    (`default_name` with its number when it has none) and what the store kept. A change refused afterwards, or a
+    crash, leaves only unreferenced objects (`flask storage gc`), never a row without its object."""
+    kinds = {n: check_scan(upload, field.format(n=n)) for n, upload in sorted(scans.items())}
+    stored = {}
+    for n, upload in sorted(scans.items()):
+        name = safe_filename(upload.filename, default_name.format(n=n))
+        stored[n] = (name, put_blob(upload.data, kinds[n], name))
+    return stored
+
+
+def _check_scans(data: IntakeInput, scans: dict[int, Upload]) -> None:
+    """Each scan belongs to a paper listed."""
     unknown = sorted(set(scans) - set(range(len(data.papers))))
     if unknown:
         message = gettext("There is no paper %(n)s in the list of papers received.", n=unknown[0])
         raise InvalidInput({f"paper_{unknown[0]}": message})
-    return {n: check_scan(upload, f"paper_{n}") for n, upload in sorted(scans.items())}
 
 
 def _check(procedure: Procedure, data: IntakeInput) -> None:
@@ -175,11 +187,8 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     """Receive the dossier (or record it as to be completed, or refused) at the actor's desk."""
     check_officer(actor)
     scans = scans or {}
-    types = _check_scans(data, scans)
-    # The scans go to the store before the transaction's first statement (no lock waits on the network); a crash
-    # after this leaves unreferenced objects (`flask storage gc`), never a row without its object.
-    names = {n: safe_filename(upload.filename, f"paper-{n}") for n, upload in scans.items()}
-    stored = {n: put_blob(upload.data, types[n], names[n]) for n, upload in scans.items()}
+    _check_scans(data, scans)
+    stored = put_scans(scans, "paper_{n}", "paper-{n}")
     procedure = _procedure(data.procedure)
     _check(procedure, data)
     organisation = db.session.get(Organisation, actor.organisation_id)
@@ -188,7 +197,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     calendar = load_calendar(organisation_id=organisation.id)  # the desk's: it may open on Saturday mornings
     today = now.astimezone(calendar.tz).date()  # the receipt code's day: the desk's local day
     sequence = next_receipt_sequence(organisation.id, today)  # checked first: a refused receipt takes no number
-    for put in stored.values():
+    for _, put in stored.values():
         record_blob(put)
     status = {
         IntakeDecision.RECEIVE: DossierStatus.RECEIVED,
@@ -232,7 +241,7 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
         dossier.appointment_on = dossier.appointment_at.astimezone(calendar.tz).date()
     for n, paper in enumerate(data.papers):
         listed = procedure.papers[paper.paper]
-        blob = stored.get(n)
+        name, blob = stored.get(n, (None, None))
         dossier.papers.append(
             DossierPaper(
                 position=n,
@@ -240,8 +249,8 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
                 form=listed.form,
                 copies=paper.copies,
                 blob_sha256=blob.sha256 if blob else None,
-                filename=names.get(n),
-                content_type=types.get(n),
+                filename=name,
+                content_type=blob.content_type if blob else None,
                 size=blob.size if blob else None,
             )
         )
@@ -320,8 +329,7 @@ def list_dossiers(actor: User, query: DossierQuery, resolving: bool = False) -> 
     if query.procedure:
         where.append(Dossier.procedure.has(Procedure.code == query.procedure.strip().upper()))
     if query.overdue:
-        where.append(Dossier.status.in_([str(s) for s in CLOCK_RUNS]))
-        where.append(Dossier.appointment_at < utcnow())
+        where.append(overdue_clause(utcnow()))
     if query.mine:
         where.append(Dossier.handler_id == actor.id)
     if query.received_from is not None:

@@ -18,14 +18,14 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.models import Role
-from ..documents.api import uploads_from_request
+from ..documents.api import uploads_from_request, uploads_in
 from ..documents.uploads import Upload
 from ..documents.vocabulary import DOCUMENT_TYPES
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, processing, results
-from .machine import CLOCK_RUNS, Move
+from .machine import Move
 from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, DossierQuery, IntakeInput
 
@@ -61,6 +61,7 @@ def index():  # type: ignore[no-untyped-def]
         flash(err.text(), "error")
         query = DossierQuery()
     found = intake.list_dossiers(current_user, query, resolving=resolving)
+    now = utcnow()
     return render_template(
         "onestop/index.html",
         page=found,
@@ -68,8 +69,7 @@ def index():  # type: ignore[no-untyped-def]
         resolving=resolving,
         labels=STATUS_LABELS,
         statuses=[(str(s), STATUS_LABELS[s]) for s in DossierStatus],
-        now=utcnow(),
-        clock_runs=[str(s) for s in CLOCK_RUNS],
+        overdue={d.id for d in found.items if deadlines.is_overdue(d, now)},
     )
 
 
@@ -206,7 +206,7 @@ def move(code: str):  # type: ignore[no-untyped-def]
         "note": form.get("note") or None,
         "public_message": form.get("public_message") or None,
     }
-    files = [Upload(f.filename or "", f.read()) for f in request.files.getlist("files") if f.filename]
+    files = uploads_in("files")
     moved = _change(lambda: processing.move_dossier(current_user, code, parse(processing.MoveInput, fields), files))
     if moved is None:
         return redirect(url_for("onestop_pages.dossier", code=code))

@@ -21,16 +21,16 @@ from ..audit.service import record
 from ..auth.models import Role, User
 from ..calendar.service import WorkCalendar
 from ..clock import to_local
-from ..documents.uploads import Upload, safe_filename
+from ..documents.uploads import Upload
 from ..documents.vocabulary import DocumentStatus
 from ..errors import Forbidden, InvalidInput, InvalidState, NotFound
 from ..extensions import db, utcnow
-from ..storage.service import PutBlob, put_blob, read_blob, record_blob
+from ..storage.service import PutBlob, read_blob, record_blob
 from ..validation import opt_text
 from . import notices
 from .alerts import announce_arrival
 from .deadlines import calendar_of, check_late_risk, recomputed_appointment, step_deadlines
-from .intake import check_dossier_seen, check_scan, get_dossier
+from .intake import check_dossier_seen, get_dossier, put_scans
 from .machine import (
     CLOCK_RUNS,
     FINAL,
@@ -123,17 +123,11 @@ def audit_dossier(action: AuditAction, actor: User, dossier: Dossier, **data: ob
 
 
 def _put_files(files: list[Upload]) -> list[tuple[str, PutBlob]]:
-    """The move's files checked (each a readable PDF, JPEG or PNG) and put in the store, before the transaction's
-    first statement: each with its safe name and what the store kept. A move refused afterwards leaves only
-    unreferenced objects (`flask storage gc`), never a row without its object."""
+    """The move's files checked and put in the store as the intake's scans are (put_scans), at most MAX_MOVE_FILES."""
     if len(files) > MAX_MOVE_FILES:
         raise InvalidInput({"files": gettext("At most %(n)s files come with a move.", n=MAX_MOVE_FILES)})
-    checked = [(upload, check_scan(upload, f"files.{n}")) for n, upload in enumerate(files)]
-    stored = []
-    for n, (upload, kind) in enumerate(checked):
-        name = safe_filename(upload.filename, f"file-{n + 1}")
-        stored.append((name, put_blob(upload.data, kind, name)))
-    return stored
+    stored = put_scans(dict(enumerate(files)), "files.{n}", "file-{n}")
+    return [stored[n] for n in range(len(files))]
 
 
 def move_dossier(actor: User, code: str, data: MoveInput, files: list[Upload] | None = None) -> Dossier:

@@ -147,6 +147,12 @@ class DossierQuery(BaseModel):
     page: opt_int(1, 10_000) = None
     per_page: opt_int(1, 200) = None
 
+    @property
+    def narrows(self) -> bool:
+        """Whether any filter leaves dossiers out."""
+        filters = (self.q, self.status, self.procedure, self.overdue, self.mine, self.received_from, self.received_to)
+        return any(value for value in filters)
+
 
 # --- Receiving a dossier -------------------------------------------------------------------------------------
 

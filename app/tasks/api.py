@@ -161,14 +161,7 @@ def list_tasks():  # type: ignore[no-untyped-def]
     query = parse(TaskQuery, request.args.to_dict())
     page = service.list_tasks(current_user, query)
     now = utcnow()
-    return jsonify(
-        {
-            "items": [task_json(t, now) for t in page.items],
-            "total": page.total,
-            "page": page.page,
-            "per_page": page.per_page,
-        }
-    )
+    return jsonify(page.as_json(lambda t: task_json(t, now)))
 
 
 @api.get("/tasks/<int:task_id>")

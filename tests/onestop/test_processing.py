@@ -40,6 +40,22 @@ def people(app: Flask, desk) -> dict[str, ApiClient]:  # type: ignore[no-untyped
     return found
 
 
+def notified(app: Flask, kind: str) -> list[tuple[str, str, str | None]]:
+    """(username, subject, link) of the notifications of `kind`, by username."""
+    from app.auth.models import User
+    from app.extensions import db
+    from app.notify.models import Notification
+
+    with app.app_context():
+        rows = db.session.execute(
+            db.select(User.username, Notification.subject, Notification.link)
+            .join(User, User.id == Notification.user_id)
+            .where(Notification.kind == kind)
+            .order_by(User.username)
+        ).all()
+    return [(r.username, r.subject, r.link) for r in rows]
+
+
 def move(client: ApiClient, code: str, name: str, **texts: str):  # type: ignore[no-untyped-def]
     return client.post(f"/api/v1/onestop/dossiers/{code}/moves", json={"move": name, **texts})
 
@@ -189,18 +205,9 @@ def test_a_dossier_that_cannot_make_its_appointment_gets_an_apology_and_a_new_da
     assert draft["issued_at"] is None and draft["proposed_at"] > seen["appointment_at"]
 
     # The resolving organisation is warned: its handler and its leader, once each (the round ran twice).
-    with app.app_context():
-        from app.auth.models import User
-        from app.notify.models import Notification
-
-        warned = db.session.execute(
-            db.select(User.username, Notification.subject, Notification.link)
-            .join(User, User.id == Notification.user_id)
-            .where(Notification.kind == "onestop.late")
-            .order_by(User.username)
-        ).all()
-    assert [w.username for w in warned] == ["leader_b", "specialist_b"]
-    assert all(code in w.subject and w.link == f"/onestop/dossiers/{code}" for w in warned)
+    warned = notified(app, "onestop.late")
+    assert [who for who, _, _ in warned] == ["leader_b", "specialist_b"]
+    assert all(code in subject and link == f"/onestop/dossiers/{code}" for _, subject, link in warned)
 
     # The draft apology prints, marked as a draft; an unknown code is not found.
     printed = people["desk"].get(f"/api/v1/onestop/dossiers/{code}/apology.pdf")
@@ -387,22 +394,11 @@ def test_the_papers_brought_for_a_supplement_come_with_the_move_and_stay_with_th
 
 
 def test_the_unit_is_told_when_a_dossier_arrives_and_the_handler_lists_those_taken(app, people):
-    from app.auth.models import User
-    from app.extensions import db
-    from app.notify.models import Notification
-
     code = people["desk"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
     assert move(people["desk"], code, "transfer").status_code == 200
 
     def told() -> list[tuple[str, str, str | None]]:
-        with app.app_context():
-            rows = db.session.execute(
-                db.select(User.username, Notification.subject, Notification.link)
-                .join(User, User.id == Notification.user_id)
-                .where(Notification.kind == "onestop.arrived")
-                .order_by(User.username)
-            ).all()
-        return [(r.username, r.subject, r.link) for r in rows]
+        return notified(app, "onestop.arrived")
 
     # The resolving organisation's leader and the specialists of the step's unit ("Văn phòng"); not the desk, not
     # the specialist of no unit, not another organisation.
