@@ -10,7 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from flask import has_request_context, request
+from sqlalchemy.orm import Session
 
+from ..at_commit import AtCommit
 from ..extensions import db, insert_or_ignore, utcnow
 from .models import AuditAction, AuditChainHead, AuditEvent
 
@@ -45,15 +47,36 @@ def event_hash(
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _lock_head() -> tuple[int, str]:
+def _lock_head(session: Session) -> tuple[int, str]:
     """Lock the chain's head row until the transaction ends (created on first use); its last seq and hash."""
     head = AuditChainHead.__table__
     locked = sa.select(head.c.last_seq, head.c.last_hash).where(head.c.id == 1).with_for_update()
-    row = db.session.execute(locked).one_or_none()
+    row = session.execute(locked).one_or_none()
     if row is None:
-        db.session.execute(insert_or_ignore(head, {"id": 1, "last_seq": 0, "last_hash": GENESIS}))
-        row = db.session.execute(locked).one()
+        session.execute(insert_or_ignore(head, {"id": 1, "last_seq": 0, "last_hash": GENESIS}))
+        row = session.execute(locked).one()
     return row.last_seq, row.last_hash
+
+
+def _append(session: Session, events: list[dict[str, Any]]) -> None:
+    """Link the transaction's events to the chain and write them, just before it commits: the head stays locked
+    for these three statements and the commit, and concurrent writers line up here only."""
+    last_seq, last_hash = _lock_head(session)
+    rows = []
+    for fields in events:
+        last_seq += 1
+        linked = {**fields, "seq": last_seq, "prev_hash": last_hash}
+        last_hash = event_hash(**linked)
+        rows.append({**linked, "hash": last_hash})
+    session.execute(sa.insert(AuditEvent.__table__), rows)
+    session.execute(
+        sa.update(AuditChainHead.__table__)
+        .where(AuditChainHead.__table__.c.id == 1)
+        .values(last_seq=last_seq, last_hash=last_hash)
+    )
+
+
+_events = AtCommit("audit", _append, order=100)  # after any other work at the commit: the lock comes last
 
 
 def record(
@@ -63,34 +86,42 @@ def record(
     organisation_id: int | None = None,
     obj: tuple[str, Any] | None = None,
     **data: Any,
-) -> int:
-    """Append one event to the chain, in the caller's transaction: it commits or rolls back with the work.
+) -> datetime:
+    """Append one event to the chain in the caller's transaction: it commits or rolls back with the work (and is
+    dropped with a savepoint that rolls back). Returns the event's moment.
 
-    The chain head is locked (SELECT ... FOR UPDATE) until that transaction ends, so concurrent writers
-    line up and every event links to exactly one predecessor. Returns the event's sequence number.
-    Written with Core statements: this runs in every request that changes or reads a document.
+    The event takes its place in the chain (its sequence number, the hash of the one before it) when the
+    transaction commits, so the chain's head is locked only for its commit: concurrent writers line up there and
+    every event links to exactly one predecessor. The chain's order is the order of the commits; an event's
+    moment is when it was recorded, so two transactions committing close together may have their moments in the
+    other order. Written with Core statements: this runs in every request that changes or reads a document.
     """
-    last_seq, last_hash = _lock_head()
-    fields: dict[str, Any] = {
-        "seq": last_seq + 1,
-        "at": utcnow(),
-        "action": str(action),
-        "actor_id": getattr(actor, "id", None),
-        "organisation_id": organisation_id if organisation_id is not None else getattr(actor, "organisation_id", None),
-        "object_type": obj[0] if obj else None,
-        "object_id": str(obj[1]) if obj else None,
-        "ip": request.remote_addr if has_request_context() else None,
-        "data": json.loads(json.dumps(data, default=str)),
-        "prev_hash": last_hash,
-    }
-    digest = event_hash(**fields)
-    db.session.execute(sa.insert(AuditEvent.__table__), {**fields, "hash": digest})
-    db.session.execute(
-        sa.update(AuditChainHead.__table__)
-        .where(AuditChainHead.__table__.c.id == 1)
-        .values(last_seq=fields["seq"], last_hash=digest)
+    at = utcnow()
+    _events.add(
+        db.session(),
+        {
+            "at": at,
+            "action": str(action),
+            "actor_id": getattr(actor, "id", None),
+            "organisation_id": organisation_id
+            if organisation_id is not None
+            else getattr(actor, "organisation_id", None),
+            "object_type": obj[0] if obj else None,
+            "object_id": str(obj[1]) if obj else None,
+            "ip": request.remote_addr if has_request_context() else None,
+            "data": json.loads(json.dumps(data, default=str)),
+        },
     )
-    return fields["seq"]
+    return at
+
+
+def recorded_in_transaction(object_type: str, object_id: Any) -> list[dict[str, Any]]:
+    """The events about this object that the current transaction recorded and that join the chain at its commit,
+    newest first (each with `at`, `action`, `actor_id` and `data`): a page listing an object's events in the request
+    that added one shows it."""
+    wanted = (object_type, str(object_id))
+    mine = [e for e in _events.pending(db.session()) if (e["object_type"], e["object_id"]) == wanted]
+    return mine[::-1]
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from datetime import datetime
+from types import SimpleNamespace
 from typing import Any
 
 import sqlalchemy as sa
@@ -19,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..audit.models import AuditAction, AuditEvent
-from ..audit.service import record
+from ..audit.service import record, recorded_in_transaction
 from ..auth.models import User
 from ..errors import InvalidInput, InvalidParameter, NotFound
 from ..extensions import db
@@ -106,6 +107,13 @@ def _of_document(document_id: int) -> sa.ColumnElement[bool]:
     )
 
 
+def _name_of(actor: User, user_id: int | None) -> str | None:
+    if user_id is None or user_id == actor.id:
+        return None if user_id is None else actor.full_name
+    user = db.session.get(User, user_id)
+    return user.full_name if user is not None else None
+
+
 def view_history(actor: User, document_id: int, page: int = 1, per_page: int = DEFAULT_PER_PAGE) -> Page[HistoryEntry]:
     """Who viewed, downloaded and printed a document, newest first, a page at a time.
 
@@ -114,15 +122,25 @@ def view_history(actor: User, document_id: int, page: int = 1, per_page: int = D
     """
     doc = get_document(actor, document_id)
     condition = _of_document(doc.id)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(condition)) or 0
-    rows = db.session.execute(
-        sa.select(AuditEvent.at, AuditEvent.action, AuditEvent.actor_id, AuditEvent.data, User.full_name)
-        .outerjoin(User, User.id == AuditEvent.actor_id)
-        .where(condition)
-        .order_by(AuditEvent.seq.desc())
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    ).all()
+    # This request's own events (the page's view) are written at the commit: they come first, newest first.
+    unwritten = [
+        SimpleNamespace(**event, full_name=_name_of(actor, event["actor_id"]))
+        for event in recorded_in_transaction("document", doc.id)
+        if event["action"] in EVENT_ACTIONS
+    ]
+    written = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent).where(condition)) or 0
+    start = (page - 1) * per_page
+    rows: list[Any] = unwritten[start : start + per_page]
+    if len(rows) < per_page:
+        rows += db.session.execute(
+            sa.select(AuditEvent.at, AuditEvent.action, AuditEvent.actor_id, AuditEvent.data, User.full_name)
+            .outerjoin(User, User.id == AuditEvent.actor_id)
+            .where(condition)
+            .order_by(AuditEvent.seq.desc())
+            .limit(per_page - len(rows))
+            .offset(max(start - len(unwritten), 0))
+        ).all()
+    total = written + len(unwritten)
     file_ids = {row.data.get("file_id") for row in rows if isinstance((row.data or {}).get("file_id"), int)}
     names: dict[int, str] = {}
     if file_ids:
@@ -152,7 +170,7 @@ def view_history(actor: User, document_id: int, page: int = 1, per_page: int = D
 
 
 def _printed(actor: User, document_id: int, file: DocumentFile, via: Via) -> HistoryEntry:
-    seq = record(
+    at = record(
         AuditAction.DOCUMENT_PRINTED,
         actor=actor,
         obj=("document", document_id),
@@ -160,8 +178,6 @@ def _printed(actor: User, document_id: int, file: DocumentFile, via: Via) -> His
         sha256=file.blob_sha256,
         via=str(via),
     )
-    at = db.session.scalar(sa.select(AuditEvent.at).where(AuditEvent.seq == seq))
-    assert at is not None
     return HistoryEntry(at, HistoryAction.PRINTED, HistoryUser(actor.id, actor.full_name), file.id, file.filename, via)
 
 

@@ -255,7 +255,14 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
             )
         )
     dossier.events.append(
-        DossierEvent(actor_id=actor.id, from_status=None, to_status=str(status), at=now, data={"channel": data.channel})
+        DossierEvent(
+            actor_id=actor.id,
+            from_status=None,
+            to_status=str(status),
+            at=now,
+            data={"channel": data.channel},
+            files=[],  # none at the desk: nothing to load when the answer lists the timeline
+        )
     )
     db.session.add(dossier)
     db.session.flush()

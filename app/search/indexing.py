@@ -1,6 +1,7 @@
 """Keeping the index current: every committed change to a document or its files queues its re-indexing in the
 outbox, in the same transaction, and the worker does it. A change that rolls back queues nothing; a worker
-that dies before committing the index leaves the outbox row to be claimed again."""
+that dies before committing the index leaves the outbox row to be claimed again. A savepoint that rolls back
+drops only the changes made inside it (app/at_commit.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +13,13 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .. import outbox
+from ..at_commit import AtCommit
 from ..documents.models import Document, DocumentFile, DocumentGrant
 from ..extensions import db
 from .index import search_index
 from .service import all_document_ids, documents_to_index, extract_missing, indexed_documents
 
 INDEX = "search.index"
-_QUEUED = "search_queued"
 
 
 @outbox.handler(INDEX)
@@ -98,27 +99,23 @@ def _touched(session: Session) -> set[int]:
     return ids
 
 
-@event.listens_for(Session, "after_flush")
-def _remember(session: Session, flush_context: Any) -> None:
-    pending = session.info.setdefault(_QUEUED, set())
-    pending.update(_touched(session))
-
-
-@event.listens_for(Session, "before_commit")
-def _queue(session: Session) -> None:
+def _queue(session: Session, batches: list[set[int]]) -> None:
     if not has_app_context():  # a session of a script without the app: nothing to queue for
         return
-    if session.new or session.dirty or session.deleted:
-        session.flush()
-    pending: set[int] = session.info.pop(_QUEUED, set())
-    if pending:
-        outbox.enqueue(INDEX, {"document_ids": sorted(pending)})
+    ids = set().union(*batches)
+    if ids:
+        outbox.enqueue(INDEX, {"document_ids": sorted(ids)})
         session.flush()
 
 
-@event.listens_for(Session, "after_rollback")
-def _forget(session: Session) -> None:
-    session.info.pop(_QUEUED, None)
+_changed = AtCommit("search.index", _queue)
+
+
+@event.listens_for(Session, "after_flush")
+def _remember(session: Session, flush_context: Any) -> None:
+    touched = _touched(session)
+    if touched:
+        _changed.add(session, touched)
 
 
 def queue_all_if_new(batch: int = 500) -> int:
