@@ -13,6 +13,7 @@ import re
 import secrets
 import unicodedata
 from datetime import date
+from urllib.parse import unquote
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # The secret's characters: no 0/O, 1/I/L, which a citizen copying it from paper would confuse.
@@ -50,6 +51,17 @@ def canonical_code(text: str) -> str | None:
     if found is None or len(code) > MAX_CODE_LENGTH or check_character(found["base"]) != found["check"]:
         return None
     return code
+
+
+def code_from_scan(text: str) -> str | None:
+    """The receipt code in what a desk's scanner typed: the slip's barcode (the code itself) or its QR code (the
+    public lookup's address, `.../tra-cuu/<code>?s=<secret>`); None when there is no valid code in it."""
+    if not isinstance(text, str):
+        return None
+    _, marker, rest = text.strip().partition("/tra-cuu/")
+    if marker:
+        text = unquote(re.split(r"[?#/]", rest, maxsplit=1)[0])
+    return canonical_code(text)
 
 
 def new_secret() -> str:

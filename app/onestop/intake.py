@@ -34,7 +34,7 @@ from ..pagination import Page
 from ..storage.service import PutBlob, put_blob, record_blob
 from ..text import fold
 from . import notices
-from .codes import new_secret, receipt_code
+from .codes import code_from_scan, new_secret, receipt_code
 from .deadlines import appointment, overdue_clause, step_deadlines
 from .models import (
     Dossier,
@@ -312,7 +312,11 @@ def check_dossier_seen(actor: User, code: str) -> None:
 
 def _matching(text: str) -> sa.ColumnElement[bool]:
     """The dossiers a desk officer means by `text`: a receipt code or its beginning, a phone or identity number as
-    written on the slip or the card, or words of the applicant's name (diacritics and case aside)."""
+    written on the slip or the card, or words of the applicant's name (diacritics and case aside). A whole receipt
+    code, or the slip's QR code read by a scanner (the public lookup's address), means that dossier alone."""
+    scanned = code_from_scan(text)
+    if scanned is not None:
+        return Dossier.code == scanned
     conditions = [Dossier.code.startswith(text.strip().upper(), autoescape=True)]
     digits = re.sub(r"[\s.\-()]", "", text)
     if re.fullmatch(r"\+?\d{9,12}", digits):

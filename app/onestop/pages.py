@@ -25,6 +25,7 @@ from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
 from ..validation import parse
 from . import deadlines, intake, processing, results
+from .codes import code_from_scan
 from .machine import Move
 from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, DossierQuery, IntakeInput
@@ -61,6 +62,8 @@ def index():  # type: ignore[no-untyped-def]
         flash(err.text(), "error")
         query = DossierQuery()
     found = intake.list_dossiers(current_user, query, resolving=resolving)
+    if query.q and code_from_scan(query.q) and found.total == 1:  # a slip scanned at the desk: open its dossier
+        return redirect(url_for("onestop_pages.dossier", code=found.items[0].code))
     now = utcnow()
     return render_template(
         "onestop/index.html",

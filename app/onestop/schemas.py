@@ -136,7 +136,7 @@ class DossierQuery(BaseModel):
     """The staff's list of dossiers, from the query string (others are ignored): `q` is a receipt code or its
     beginning, a phone or identity number, or words of the applicant's name with or without diacritics."""
 
-    q: opt_line(100) = None
+    q: opt_line(300) = None  # a scanned slip's QR code is the lookup's whole address
     view: Literal["received", "resolving"] | None = None  # received at the caller's desk, or resolved by their org
     status: DossierStatus | None = None
     procedure: opt_line(40) = None

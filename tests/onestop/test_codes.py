@@ -14,6 +14,7 @@ from app.onestop.codes import (
     canonical_code,
     canonical_secret,
     check_character,
+    code_from_scan,
     masked_name,
     new_secret,
     receipt_code,
@@ -65,6 +66,23 @@ def test_every_mistyped_character_and_swapped_neighbours_are_caught():
 )
 def test_anything_else_is_no_code(text):
     assert canonical_code(text) is None
+
+
+def test_a_scanned_slip_gives_its_code():
+    code = receipt_code("000.00.31.H57", date(2026, 11, 25), 7)
+    assert code_from_scan(code) == code  # the barcode
+    assert code_from_scan(f" {code.lower()} ") == code
+    for address in (
+        f"https://motcua.example.vn/tra-cuu/{code}?s=ABC234",  # the QR code
+        f"http://127.0.0.1:5000/tra-cuu/{code}",
+        f"https://motcua.example.vn/tra-cuu/{code}/#top",
+        f"https://motcua.example.vn/tra-cuu/{code.replace('.', '%2E')}?s=X",
+    ):
+        assert code_from_scan(address) == code, address
+    wrong = code[:-1] + ("A" if code[-1] != "A" else "B")
+    for text in (wrong, f"https://motcua.example.vn/tra-cuu/{wrong}", "https://motcua.example.vn/tra-cuu/", "", None):
+        assert code_from_scan(text) is None, text  # type: ignore[arg-type]
+    assert code_from_scan(f"https://elsewhere.example/{code}") is None  # an address of something else
 
 
 def test_secrets():

@@ -436,7 +436,7 @@ def test_the_desk_finds_a_dossier_by_code_phone_identity_number_or_name_and_list
         ({"status": "lost"}, "status"),
         ({"received_from": "2026-13-45"}, "received_from"),
         ({"per_page": "100000"}, "per_page"),
-        ({"q": "x" * 101}, "q"),
+        ({"q": "x" * 301}, "q"),
         ({"view": "everyone"}, "view"),
     ):
         answer = desk["a"].get("/api/v1/onestop/dossiers", query_string=params)
@@ -452,3 +452,37 @@ def test_the_desk_finds_a_dossier_by_code_phone_identity_number_or_name_and_list
     assert "<script>x</script>" not in hostile and "&lt;script&gt;x&lt;/script&gt;" in hostile
     bad = browser.get("/onestop", query_string={"status": "lost"})
     assert bad.status_code == 200 and an["code"] in bad.get_data(as_text=True)  # said, and the whole list shown
+
+
+def test_a_slip_scanned_at_the_desk_opens_its_dossier(app, desk):
+    """The desk's scanner types what it reads into the search box: the slip's barcode (the code) or its QR code
+    (the public lookup's address with the code and secret). A whole, valid code opens that dossier's page; the
+    API lists it alone; another desk's code, a mistyped one or an address of something else finds nothing."""
+    from tests.support import web_login
+
+    first = desk["a"].post("/api/v1/onestop/dossiers", json=intake()).json
+    second = desk["a"].post("/api/v1/onestop/dossiers", json=intake()).json
+    theirs = desk["b"].post("/api/v1/onestop/dossiers", json=intake()).json
+    qr = f"http://motcua.example.vn/tra-cuu/{first['code']}?s={first['secret']}"
+
+    def codes(**params: object) -> list[str]:
+        answer = desk["a"].get("/api/v1/onestop/dossiers", query_string=params)
+        assert answer.status_code == 200, answer.json
+        return [item["code"] for item in answer.json["items"]]
+
+    assert codes(q=qr) == [first["code"]]
+    assert codes(q=f"  {second['code'].lower()}  ") == [second["code"]]
+    assert codes(q=qr.replace(first["code"], theirs["code"])) == []  # B's dossier is not A's desk's
+    mistyped = first["code"][:-3] + ("1" if first["code"][-3] != "1" else "2") + first["code"][-2:]
+    assert codes(q=f"http://motcua.example.vn/tra-cuu/{mistyped}") == []  # the check character refuses it
+
+    browser = app.test_client()
+    web_login(browser, "onestop_a")
+    opened = browser.get("/onestop", query_string={"q": qr})
+    assert opened.status_code == 302 and opened.headers["Location"].endswith(f"/onestop/dossiers/{first['code']}")
+    typed = browser.get("/onestop", query_string={"q": second["code"]})
+    assert typed.status_code == 302 and typed.headers["Location"].endswith(f"/onestop/dossiers/{second['code']}")
+    listed = browser.get("/onestop", query_string={"q": first["code"][:14]})  # the beginning of a code: the list
+    assert listed.status_code == 200 and f"/onestop/dossiers/{first['code']}" in listed.get_data(as_text=True)
+    nothing = browser.get("/onestop", query_string={"q": theirs["code"]})
+    assert nothing.status_code == 200 and f"/onestop/dossiers/{theirs['code']}" not in nothing.get_data(as_text=True)
