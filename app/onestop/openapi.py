@@ -115,8 +115,9 @@ def paths() -> dict[str, Any]:
                         "name": "q",
                         "in": "query",
                         "description": "A receipt code or its beginning, a phone or identity number, or words of the "
-                        "applicant's name (with or without diacritics)",
-                        "schema": {"type": "string", "maxLength": 100},
+                        "applicant's name (with or without diacritics); a whole valid code, or the slip's QR code "
+                        "(the lookup's address) as a scanner reads it, finds that dossier alone",
+                        "schema": {"type": "string", "maxLength": 300},
                     },
                     {"name": "view", "in": "query", "schema": {"type": "string", "enum": ["received", "resolving"]}},
                     {"name": "status", "in": "query", "schema": {"type": "string"}},
