@@ -13,7 +13,7 @@ import re
 import secrets
 import unicodedata
 from datetime import date
-from urllib.parse import unquote
+from urllib.parse import parse_qs, unquote
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 # The secret's characters: no 0/O, 1/I/L, which a citizen copying it from paper would confuse.
@@ -53,15 +53,23 @@ def canonical_code(text: str) -> str | None:
     return code
 
 
+def split_lookup_address(text: str) -> tuple[str, str | None]:
+    """The code and the secret in the slip's QR code as a scanner types it, the public lookup's address
+    (`.../tra-cuu/<code>?s=<secret>`); any other text is a code as typed, with no secret."""
+    _, marker, rest = text.strip().partition("/tra-cuu/")
+    if not marker:
+        return text, None
+    path, _, query = rest.partition("?")
+    secret = parse_qs(query.partition("#")[0]).get("s", [None])[0]
+    return unquote(re.split(r"[#/]", path, maxsplit=1)[0]), secret
+
+
 def code_from_scan(text: str) -> str | None:
     """The receipt code in what a desk's scanner typed: the slip's barcode (the code itself) or its QR code (the
-    public lookup's address, `.../tra-cuu/<code>?s=<secret>`); None when there is no valid code in it."""
+    public lookup's address); None when there is no valid code in it."""
     if not isinstance(text, str):
         return None
-    _, marker, rest = text.strip().partition("/tra-cuu/")
-    if marker:
-        text = unquote(re.split(r"[?#/]", rest, maxsplit=1)[0])
-    return canonical_code(text)
+    return canonical_code(split_lookup_address(text)[0])
 
 
 def new_secret() -> str:

@@ -8,6 +8,7 @@ from flask import Blueprint, redirect, render_template, request, url_for
 from ..errors import NotFound, TooManyRequests
 from ..ratelimit import client_key
 from ..security import public
+from .codes import split_lookup_address
 from .lookup import find_public, lookups_per_minute
 
 onestop_public = Blueprint("onestop_public", __name__)
@@ -16,10 +17,12 @@ onestop_public = Blueprint("onestop_public", __name__)
 @onestop_public.get("/tra-cuu")
 @public
 def lookup_form():  # type: ignore[no-untyped-def]
-    """The form; sent with a code, it goes to that code's page (the secret in its query string)."""
-    code = (request.args.get("ma") or "").strip()
+    """The form; sent with a code, it goes to that code's page (the secret in its query string). A kiosk's scanner
+    reading the slip's QR code types the whole address into the code's box: its code and secret are taken."""
+    code, scanned_secret = split_lookup_address(request.args.get("ma") or "")
+    code = code.strip()
     if code:
-        secret = (request.args.get("s") or "").strip()
+        secret = (request.args.get("s") or scanned_secret or "").strip()
         return redirect(url_for("onestop_public.lookup", code=code, **({"s": secret} if secret else {})))
     return render_template("onestop/lookup.html", found=None, code="", secret="")
 

@@ -18,6 +18,7 @@ from app.onestop.codes import (
     masked_name,
     new_secret,
     receipt_code,
+    split_lookup_address,
 )
 
 
@@ -83,6 +84,9 @@ def test_a_scanned_slip_gives_its_code():
     for text in (wrong, f"https://motcua.example.vn/tra-cuu/{wrong}", "https://motcua.example.vn/tra-cuu/", "", None):
         assert code_from_scan(text) is None, text  # type: ignore[arg-type]
     assert code_from_scan(f"https://elsewhere.example/{code}") is None  # an address of something else
+    assert split_lookup_address(f"https://x.vn/tra-cuu/{code}?s=ABC234#top") == (code, "ABC234")
+    assert split_lookup_address(f"https://x.vn/tra-cuu/{code}?lang=vi") == (code, None)
+    assert split_lookup_address(f" {code} ") == (f" {code} ", None)  # typed: left as typed, checked later
 
 
 def test_secrets():

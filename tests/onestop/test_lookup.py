@@ -56,6 +56,24 @@ def test_with_the_secret_the_applicant_sees_the_procedure_and_their_history(app,
     assert set(alone.json) == {"code", "status", "status_name", "received_at", "appointment_at", "new_appointment_at"}
 
 
+def test_a_kiosk_scanner_typing_the_slips_qr_address_into_the_form_finds_the_dossier(app, received):
+    """The QR code's address typed into the code's box (a kiosk's scanner does that): the form goes to that code's
+    page with the address's secret, or with the secret typed in its own box when there is one."""
+    from urllib.parse import quote
+
+    code, secret = received["code"], received["secret"]
+    client = app.test_client()
+    scanned = client.get("/tra-cuu", query_string={"ma": f"http://motcua.example.vn/tra-cuu/{code}?s={secret}"})
+    assert scanned.status_code == 302
+    assert scanned.headers["Location"] == f"/tra-cuu/{quote(code)}?s={secret}"
+    page = client.get(scanned.headers["Location"])
+    assert page.status_code == 200 and "Nguyễn V*** A" in page.get_data(as_text=True)
+    typed = client.get("/tra-cuu", query_string={"ma": f"http://motcua.example.vn/tra-cuu/{code}", "s": "ABCDEF"})
+    assert typed.headers["Location"] == f"/tra-cuu/{quote(code)}?s=ABCDEF"
+    plain = client.get("/tra-cuu", query_string={"ma": f" {code} "})
+    assert plain.headers["Location"] == f"/tra-cuu/{quote(code)}"
+
+
 def test_unknown_codes_and_wrong_secrets_get_the_same_answer(app, received):
     from app.onestop.codes import receipt_code
 
