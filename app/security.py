@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from .auth.models import User
 from .errors import Unauthorized
-from .extensions import csrf, db, login_manager
+from .extensions import csrf, db, login_manager, only_reading
 from .scoping import set_scope
 
 F = TypeVar("F", bound=Callable)
@@ -68,8 +68,8 @@ def init_security(app: Flask) -> None:
         token = _bearer_token() if api else None
         if token is None and is_public(request.endpoint) and "_user_id" not in session:
             return None  # an anonymous visitor of a public page: nobody to find (the citizens' lookup)
-        # Finding the user only reads: on SQLite this transaction takes no write lock (see extensions.py).
-        db.session.connection(execution_options={"sqlite_begin": "DEFERRED"})
+        # Finding the user only reads: no write lock on SQLite, no BEGIN and COMMIT on PostgreSQL (extensions.py).
+        db.session.connection(execution_options=only_reading(db.engine))
         holder = None
         if token is not None:
             holder = user_for_token(token)
