@@ -81,6 +81,12 @@ def opt_line(max_length: int) -> Any:
     return Annotated[Annotated[Line, Field(max_length=max_length)] | None, BeforeValidator(_empty_to_none)]
 
 
+def optional(kind: Any) -> Any:
+    """An optional value of `kind` (an enumeration, a choice of literals); empty means None, as a form's "any"
+    option sends it."""
+    return Annotated[kind | None, BeforeValidator(_empty_to_none)]
+
+
 def opt_text(max_length: int) -> Any:
     return Annotated[Annotated[Text, Field(max_length=max_length)] | None, BeforeValidator(_empty_to_none)]
 

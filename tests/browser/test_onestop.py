@@ -64,14 +64,20 @@ def test_a_dossier_from_the_desk_to_the_citizens_phone(open_tab, desk, tmp_path:
     leader.page.click("#move-approve")
     expect(leader.page.locator("#dossier-status")).to_have_text("Đã có kết quả")
 
-    officer.goto(f"/onestop/dossiers/{code}")
+    # The applicant comes back with the slip: the desk's scanner types its QR code into the search box, which has
+    # the focus, and ends with Enter; the dossier's page opens.
+    secret = desk["a"].get(f"/api/v1/onestop/dossiers/{code}").json["secret"]
+    officer.goto("/onestop")
+    expect(page.locator("#dossier-filters input[name=q]")).to_be_focused()
+    page.keyboard.type(f"https://motcua.example.vn/tra-cuu/{code}?s={secret}")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/onestop/dossiers/{re.escape(code)}$"))
     page.fill("#f-public_message", "Mời ông nhận kết quả tại bộ phận một cửa.")
     page.click("#move-return_result")
     expect(page.locator("#dossier-status")).to_have_text("Đã trả kết quả")
     expect(page.locator("#dossier-timeline li")).to_have_count(6)
     officer.screenshot("onestop-returned")
 
-    secret = desk["a"].get(f"/api/v1/onestop/dossiers/{code}").json["secret"]
     phone = open_tab(viewport=(390, 844))
     phone.goto(f"/tra-cuu/{code}?s={secret}")
     expect(phone.page.locator("#lookup-status")).to_have_text("Đã trả kết quả")

@@ -448,6 +448,10 @@ def test_the_desk_finds_a_dossier_by_code_phone_identity_number_or_name_and_list
     web_login(browser, "onestop_a")
     page = browser.get("/onestop", query_string={"q": "nguyen"}).get_data(as_text=True)
     assert an["code"] in page and hong["code"] not in page and 'class="badge late"' in page
+    # As the form sends it: the filters left at "every status" come empty, and mean no filter.
+    sent = browser.get("/onestop", query_string={"q": "nguyen", "status": "", "view": ""}).get_data(as_text=True)
+    assert an["code"] in sent and hong["code"] not in sent and 'class="flash error"' not in sent
+    assert codes(desk["a"], q="hong", status="", procedure="", received_from="") == [hong["code"]]
     hostile = browser.get("/onestop", query_string={"q": "<script>x</script>"}).get_data(as_text=True)
     assert "<script>x</script>" not in hostile and "&lt;script&gt;x&lt;/script&gt;" in hostile
     bad = browser.get("/onestop", query_string={"status": "lost"})
