@@ -13,6 +13,7 @@ from ..validation import parse
 from . import service
 
 search_pages = Blueprint("search_pages", __name__)
+PRESENTATION = {"sort", "page", "per_page"}  # how the results are shown, not what is searched
 
 
 @search_pages.get("/search")
@@ -21,7 +22,7 @@ def search():  # type: ignore[no-untyped-def]
     found: service.SearchResult | None = None
     errors: dict[str, str] = {}
     data = None
-    if args:
+    if set(args) - PRESENTATION:  # the form sent untouched (its order only) asks nothing: the empty page
         try:
             data = parse(service.SearchInput, args)
             found = service.search(current_user, data)

@@ -183,6 +183,8 @@ def test_the_search_page_shows_the_same(app, api, indexed) -> None:  # type: ign
     assert "facet-document_type" in html and f"document_type={doc['document_type']}" in html
     assert page.get("/search?q=*").status_code == 422
     assert page.get("/search").status_code == 200  # the empty form
+    untouched = page.get("/search?q=&direction=&document_type=&year=&date_from=&date_to=&sort=relevance")
+    assert untouched.status_code == 200 and 'class="flash error"' not in untouched.get_data(as_text=True)
     assert app.test_client().get("/search?q=khen").status_code == 302  # to the login page
 
 
