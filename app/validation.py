@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
@@ -29,6 +30,12 @@ def clean_text(value: str) -> str:
     """Multi-line text: NFC, line breaks kept, other control characters dropped."""
     value = unicodedata.normalize("NFC", value).replace("\r\n", "\n")
     return _CONTROL.sub("", value).strip()
+
+
+def drop_blanks(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Values from a form or a query string without the empty ones: an empty field means "not given" (a filter
+    left at "any" is no filter; a default left empty applies)."""
+    return {k: v for k, v in values.items() if not (isinstance(v, str) and v.strip() == "")}
 
 
 def _empty_to_none(value: Any) -> Any:
@@ -79,12 +86,6 @@ OptionalInt = Annotated[int | None, BeforeValidator(_empty_to_none)]
 def opt_line(max_length: int) -> Any:
     """An optional one-line text of at most `max_length` characters; empty means None."""
     return Annotated[Annotated[Line, Field(max_length=max_length)] | None, BeforeValidator(_empty_to_none)]
-
-
-def optional(kind: Any) -> Any:
-    """An optional value of `kind` (an enumeration, a choice of literals); empty means None, as a form's "any"
-    option sends it."""
-    return Annotated[kind | None, BeforeValidator(_empty_to_none)]
 
 
 def opt_text(max_length: int) -> Any:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import io
+import os
 import re
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -186,3 +189,18 @@ def app_with_own_store(
         yield app, store
     finally:
         store.stop()
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def python_child(script: str, *args: str) -> subprocess.Popen:
+    """`script` run by another Python process from the repository (the app's modules importable), its standard
+    output readable line by line: a second writer for the tests that kill one midway."""
+    return subprocess.Popen(
+        [sys.executable, "-c", script, *args],
+        cwd=REPO,
+        stdout=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )

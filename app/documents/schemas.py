@@ -98,11 +98,6 @@ class DocumentQuery(BaseModel):
         return self.page or 1
 
 
-def drop_blanks(values: dict) -> dict:
-    """A new document from a form: an empty field means "not given", so the default applies."""
-    return {k: v for k, v in values.items() if not (isinstance(v, str) and v.strip() == "")}
-
-
 def blanks_to_none(values: dict) -> dict:
     """An edit from a form: an empty field means "clear it"."""
     return {k: (None if isinstance(v, str) and v.strip() == "" else v) for k, v in values.items()}

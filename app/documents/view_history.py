@@ -26,7 +26,7 @@ from ..errors import InvalidInput, InvalidParameter, NotFound
 from ..extensions import db
 from ..pagination import Page
 from ..storage.service import read_blob
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from .models import DocumentFile
 from .service import get_document
 
@@ -78,7 +78,7 @@ class HistoryQuery(BaseModel):
 def parse_history_query(args: dict[str, Any]) -> HistoryQuery:
     """`page` and `per_page` as whole numbers within their bounds; InvalidParameter (400) names a bad one."""
     try:
-        return parse(HistoryQuery, {k: v for k, v in args.items() if k in HistoryQuery.model_fields and v != ""})
+        return parse(HistoryQuery, {k: v for k, v in drop_blanks(args).items() if k in HistoryQuery.model_fields})
     except InvalidInput as err:
         raise InvalidParameter(err.fields) from None
 
@@ -108,8 +108,10 @@ def _of_document(document_id: int) -> sa.ColumnElement[bool]:
 
 
 def _name_of(actor: User, user_id: int | None) -> str | None:
-    if user_id is None or user_id == actor.id:
-        return None if user_id is None else actor.full_name
+    if user_id is None:
+        return None
+    if user_id == actor.id:
+        return actor.full_name
     user = db.session.get(User, user_id)
     return user.full_name if user is not None else None
 

@@ -13,11 +13,11 @@ from ..auth.models import Role, User
 from ..clock import local_today
 from ..errors import InvalidInput, InvalidState
 from ..extensions import db
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from . import service, view_history
 from .api import file_response, uploads_from_request
 from .models import Document
-from .schemas import DocumentPatch, DocumentQuery, IncomingInput, blanks_to_none, drop_blanks
+from .schemas import DocumentPatch, DocumentQuery, IncomingInput, blanks_to_none
 from .uploads import Upload, stash_uploads, unstash_uploads
 from .vocabulary import Direction
 
@@ -47,7 +47,7 @@ FORM_FIELDS = [
 
 @documents.get("/documents")
 def index():  # type: ignore[no-untyped-def]
-    args = drop_blanks(request.args.to_dict())
+    args = drop_blanks(request.args)
     errors: dict = {}
     try:
         query = parse(DocumentQuery, args)

@@ -20,7 +20,7 @@ from ..documents.api import bytes_response, uploads_from_request, uploads_in
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from . import deadlines, intake, procedures, processing, results, slips, statistics
 from .models import PORTAL_STATUS, PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import DossierQuery, IntakeInput, ProcedureQuery, StatsQuery
@@ -269,7 +269,7 @@ def list_dossiers():  # type: ignore[no-untyped-def]
     """The dossiers received at the caller's desk (view=resolving: those their organisation resolves), newest first:
     q (a code or its beginning, a phone or identity number, words of the applicant's name), status, procedure,
     overdue, received_from, received_to."""
-    query = parse(DossierQuery, request.args.to_dict())
+    query = parse(DossierQuery, drop_blanks(request.args))
     found = intake.list_dossiers(current_user, query, resolving=query.view == "resolving")
     now = utcnow()
     return jsonify(found.as_json(lambda d: dossier_summary_json(d, now)))
@@ -356,7 +356,7 @@ def move_request() -> tuple[dict[str, Any], list[Upload]]:
     unknown = sorted(name for name in request.files if name != "files")
     if unknown:
         raise InvalidInput({unknown[0]: gettext("Unknown file field: send the move's files as `files`.")})
-    fields = {k: v for k, v in request.form.to_dict().items() if v.strip()}
+    fields = drop_blanks(request.form.to_dict())
     return fields, uploads_in("files")
 
 
@@ -376,7 +376,7 @@ def draft_result(code: str):  # type: ignore[no-untyped-def]
     """Open the result's outgoing draft in the documents module: a multipart form with the result's PDF in `file`
     and `document_type`, `subject` optional; the dossier."""
     if request.mimetype == "multipart/form-data":
-        fields: dict[str, Any] = {k: v for k, v in request.form.to_dict().items() if v.strip()}
+        fields: dict[str, Any] = drop_blanks(request.form.to_dict())
         main, _ = uploads_from_request()
     else:
         fields, main = json_object(MAX_JSON_BYTES), None

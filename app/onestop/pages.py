@@ -23,7 +23,7 @@ from ..documents.uploads import Upload
 from ..documents.vocabulary import DOCUMENT_TYPES
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from . import deadlines, intake, processing, results
 from .codes import code_from_scan
 from .machine import Move
@@ -57,7 +57,7 @@ def index():  # type: ignore[no-untyped-def]
     _staff_only()
     resolving = request.args.get("view") == "resolving" or not current_user.has_role(Role.ONESTOP)
     try:
-        query = parse(DossierQuery, request.args.to_dict())
+        query = parse(DossierQuery, drop_blanks(request.args))  # the form's "every status" sends it empty
     except InvalidInput as err:
         flash(err.text(), "error")
         query = DossierQuery()

@@ -11,7 +11,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
-from ..validation import Flag, Line, OptionalDate, opt_int, opt_line, optional
+from ..validation import Flag, Line, OptionalDate, opt_int, opt_line
 from .models import Channel, DossierStatus, PaperForm
 
 # The national database's codes: "1.002835.000.00.00.H56" (the last parts name the province's copy), or the
@@ -137,8 +137,8 @@ class DossierQuery(BaseModel):
     beginning, a phone or identity number, or words of the applicant's name with or without diacritics."""
 
     q: opt_line(300) = None  # a scanned slip's QR code is the lookup's whole address
-    view: optional(Literal["received", "resolving"]) = None  # received at the desk, or resolved by the caller's org
-    status: optional(DossierStatus) = None  # the page's "every status" sends it empty
+    view: Literal["received", "resolving"] | None = None  # received at the caller's desk, or resolved by their org
+    status: DossierStatus | None = None
     procedure: opt_line(40) = None
     overdue: Flag = False  # the clock runs and the appointment has passed
     mine: Flag = False  # taken in hand by the caller

@@ -9,25 +9,24 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from ..errors import InvalidInput
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from . import service
 
 search_pages = Blueprint("search_pages", __name__)
-PRESENTATION = {"sort", "page", "per_page"}  # how the results are shown, not what is searched
 
 
 @search_pages.get("/search")
 def search():  # type: ignore[no-untyped-def]
-    args = {k: v for k, v in request.args.items() if v.strip()}
+    args = drop_blanks(request.args)
     found: service.SearchResult | None = None
     errors: dict[str, str] = {}
     data = None
-    if set(args) - PRESENTATION:  # the form sent untouched (its order only) asks nothing: the empty page
-        try:
-            data = parse(service.SearchInput, args)
+    try:
+        data = parse(service.SearchInput, args)
+        if data.asks:  # the form sent untouched asks nothing: the empty page
             found = service.search(current_user, data)
-        except InvalidInput as err:
-            errors = dict(err.fields) or {"q": err.text()}
+    except InvalidInput as err:
+        errors = dict(err.fields) or {"q": err.text()}
     per_page = (data.per_page if data else None) or 20
     pages = max(1, -(-found.total // per_page)) if found else 1
     context: dict[str, Any] = {

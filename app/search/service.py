@@ -172,6 +172,12 @@ class SearchInput(BaseModel):
     per_page: opt_int(1, 100) = None
     sort: Literal["relevance", "date", "date_desc", "date_asc"] | None = None
 
+    @property
+    def asks(self) -> bool:
+        """Whether it names words or a filter: its order and its page alone ask nothing (a search form sent
+        untouched)."""
+        return bool(self.model_dump(exclude={"page", "per_page", "sort"}, exclude_none=True, exclude_defaults=True))
+
 
 @dataclass
 class Hit:

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..clock import local_today
 from ..errors import InvalidInput
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from .api import DrillDown
 from .chart import Bar, Series, stacked_bars
 from .dashboard import (
@@ -81,7 +81,7 @@ def dashboard_chart(board: Dashboard) -> Markup:
 def dashboard():  # type: ignore[no-untyped-def]
     """The figures of the period asked for (the current month by default), a table and a chart."""
     oversight_of(current_user)  # nobody else sees even the form
-    args = {k: v for k, v in request.args.items() if v.strip()}
+    args = drop_blanks(request.args)
     today = local_today()
     errors: dict[str, str] = {}
     board = None

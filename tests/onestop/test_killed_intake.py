@@ -9,13 +9,10 @@ import json
 import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import textwrap
 import time
 import uuid
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
@@ -24,6 +21,7 @@ from flask import Flask
 from tests.onestop.conftest import intake
 from tests.onestop.test_intake import png_bytes, post_with_scans
 from tests.routing.servers import wait_until
+from tests.support import python_child
 
 # The officer's browser in another process: the same app, the same database and store, one receipt with a scan.
 RECEIVER = textwrap.dedent(
@@ -113,15 +111,8 @@ def test_a_receipt_killed_midway_leaves_nothing_half_written_and_numbers_are_not
         "fields": json.dumps(fields),
         "scan": scan.hex(),
     }
-    repo = Path(__file__).resolve().parents[2]
     held, engine = _hold_the_database(app)
-    child = subprocess.Popen(
-        [sys.executable, "-c", RECEIVER, json.dumps(settings)],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(repo)},
-    )
+    child = python_child(RECEIVER, json.dumps(settings))
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "posting"
         if engine is not None:

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import textwrap
 import threading
 import time
 from pathlib import Path
 
 from app import worker
-from tests.support import make_pdf
+from tests.support import make_pdf, python_child
 
 # A writer that adds documents to the index and is killed before it commits.
 WRITER = textwrap.dedent(
@@ -49,14 +47,7 @@ def test_a_killed_indexer_leaves_an_index_that_opens_and_catches_up(app, api) ->
     worker.run_until_idle(app)
     index_dir = Path(app.config["SEARCH_INDEX_DIR"])
 
-    repo = Path(__file__).resolve().parents[2]
-    child = subprocess.Popen(
-        [sys.executable, "-c", WRITER, str(index_dir)],
-        cwd=repo,
-        stdout=subprocess.PIPE,
-        text=True,
-        env={**os.environ, "PYTHONPATH": str(repo)},
-    )
+    child = python_child(WRITER, str(index_dir))
     try:
         assert child.stdout is not None and child.stdout.readline().strip() == "writing"
         # A document changed meanwhile: the worker waits for the lock the other writer holds ...
