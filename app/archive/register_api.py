@@ -8,7 +8,7 @@ import hashlib
 from flask import Response, request
 from flask_login import current_user
 
-from ..api import api
+from ..api import api, query_args
 from ..documents.api import bytes_response
 from .registers import RegisterExport, export_register, parse_register_request
 
@@ -31,6 +31,6 @@ def export_register_file(direction: str, year: str, fmt: str):  # type: ignore[n
 @api.get("/archive/registers/export")
 def export_register_query():  # type: ignore[no-untyped-def]
     """The same, with `direction`, `year`, `format` (and `secret`) in the query string."""
-    args = request.args
+    args = query_args()
     wanted = parse_register_request(args.get("direction"), args.get("year"), args.get("format"), args.get("secret"))
     return export_response(export_register(current_user, wanted))

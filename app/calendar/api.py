@@ -7,12 +7,12 @@ from datetime import date, time
 from typing import Any
 
 import sqlalchemy as sa
-from flask import jsonify, request
+from flask import jsonify
 from flask_babel import gettext
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict
 
-from ..api import api, json_object
+from ..api import api, json_object, query_args
 from ..errors import InvalidInput
 from ..extensions import db
 from ..validation import parse
@@ -71,7 +71,7 @@ def calendar_json(year: int, organisation_id: int | None) -> dict[str, Any]:
 def get_calendar():  # type: ignore[no-untyped-def]
     """The year's calendar: office hours (an organisation's own, or the deployment's), public holidays, and the
     admin's days off and make-up working days."""
-    query = parse(CalendarQuery, request.args.to_dict())
+    query = parse(CalendarQuery, query_args())
     year = query.year or date.today().year
     if not 1990 <= year <= 2100:
         raise InvalidInput({"year": gettext("Give a year between 1990 and 2100.")})

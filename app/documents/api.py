@@ -9,10 +9,10 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api
+from ..api import api, query_args
 from ..errors import InvalidInput
 from ..extensions import db
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from . import service, view_history
 from .models import Document, DocumentChange, DocumentFile
 from .schemas import DocumentPatch, DocumentQuery, IncomingInput
@@ -94,7 +94,7 @@ def _form_fields() -> dict[str, Any]:
     values = request.form.to_dict()
     if values.get("direction") is None and request.is_json:
         raise InvalidInput(message=gettext("Send multipart/form-data with the PDF in `file` and the fields beside it."))
-    return {k: v for k, v in values.items() if v != ""}
+    return drop_blanks(values)
 
 
 @api.post("/documents")
@@ -119,7 +119,7 @@ def create_document():  # type: ignore[no-untyped-def]
 
 @api.get("/documents")
 def list_documents():  # type: ignore[no-untyped-def]
-    query = parse(DocumentQuery, request.args.to_dict())
+    query = parse(DocumentQuery, query_args())
     page = service.list_documents(current_user, query)
     return jsonify(page.as_json(document_json))
 
@@ -161,7 +161,7 @@ def history_entry_json(entry: view_history.HistoryEntry) -> dict[str, Any]:
 @api.get("/documents/<int:document_id>/view-history")
 def document_view_history(document_id: int):  # type: ignore[no-untyped-def]
     """Who viewed, downloaded and printed the document, newest first (`page`, `per_page`)."""
-    query = view_history.parse_history_query(request.args.to_dict())
+    query = view_history.parse_history_query(query_args())
     page = view_history.view_history(current_user, document_id, query.page, query.per_page)
     return jsonify(page.as_json(history_entry_json))
 

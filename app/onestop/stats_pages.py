@@ -19,7 +19,7 @@ from ..archive.register_xlsx import text_cell
 from ..clock import local_today
 from ..ratelimit import client_key, hit
 from ..security import public
-from ..validation import parse
+from ..validation import drop_blanks, parse
 from . import statistics
 from .schemas import StatsQuery
 
@@ -41,7 +41,7 @@ STATS_PER_MINUTE = 30
 
 def _period() -> tuple[date, date, str]:
     """The period asked for, or this quarter so far."""
-    query = parse(StatsQuery, request.args.to_dict())
+    query = parse(StatsQuery, drop_blanks(request.args))
     today = local_today()
     start = query.start or date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
     end = query.end or today
@@ -77,7 +77,7 @@ def public_statistics():  # type: ignore[no-untyped-def]
 @stats_pages.get("/onestop/statistics/dossiers")
 def statistics_dossiers_page():  # type: ignore[no-untyped-def]
     start, end, _by = _period()
-    query = parse(StatsQuery, request.args.to_dict())
+    query = parse(StatsQuery, drop_blanks(request.args))
     figure = statistics.check_figure(query.figure)
     found = statistics.dossiers_behind(
         current_user, figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id

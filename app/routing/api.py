@@ -8,7 +8,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api
+from ..api import api, query_args
 from ..documents.api import bytes_response
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound, TooLarge
@@ -106,7 +106,7 @@ def document_dispatches(document_id: int):  # type: ignore[no-untyped-def]
 
 @api.get("/inbox")
 def inbox():  # type: ignore[no-untyped-def]
-    status = request.args.get("status", "waiting")
+    status = query_args().get("status", "waiting")
     rows = service.inbox(current_user, None if status == "all" else status)
     return jsonify({"items": [arrival_json(a) for a in rows], "total": len(rows)})
 

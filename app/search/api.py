@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import jsonify, request
+from flask import jsonify
 from flask_login import current_user
 
-from ..api import api
+from ..api import api, query_args
 from ..documents.api import document_json
 from ..validation import parse
 from . import service
@@ -22,7 +22,7 @@ def hit_json(hit: service.Hit) -> dict[str, Any]:
 @api.get("/search")
 def search():  # type: ignore[no-untyped-def]
     """The documents the caller may open that match `q` (and the filters), best first, with facets."""
-    data = parse(service.SearchInput, request.args.to_dict())
+    data = parse(service.SearchInput, query_args())
     found = service.search(current_user, data)
     return jsonify(
         {
