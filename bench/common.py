@@ -265,12 +265,12 @@ def object_store(workdir: Path) -> Iterator[Store]:
             embedded=False,
         )
         return
-    from app.storage.embedded import EmbeddedS3, Ports
+    from app.storage.embedded import EmbeddedS3
 
     access_key, secret_key = "bench", secrets.token_hex(16)
-    embedded = EmbeddedS3(workdir / "s3", Ports.free(), access_key, secret_key)
-    print(f"starting the embedded store on {embedded.endpoint} ...", flush=True)
-    embedded.start()
+    print("starting the embedded store ...", flush=True)
+    embedded = EmbeddedS3.on_free_ports(workdir / "s3", access_key, secret_key)
+    print(f"  on {embedded.endpoint}", flush=True)
     try:
         yield Store(embedded.endpoint, access_key, secret_key, secure=False, embedded=True)
     finally:

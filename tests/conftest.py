@@ -41,10 +41,9 @@ def s3_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[S3Server]:
         secure = os.environ.get("S3_SECURE", "").lower() in {"1", "true", "yes"}
         yield S3Server(os.environ["S3_ENDPOINT"], S3_ACCESS, S3_SECRET, secure)
         return
-    from app.storage.embedded import EmbeddedS3, Ports
+    from app.storage.embedded import EmbeddedS3
 
-    store = EmbeddedS3(tmp_path_factory.mktemp("s3"), Ports.free(), S3_ACCESS, S3_SECRET)
-    store.start()
+    store = EmbeddedS3.on_free_ports(tmp_path_factory.mktemp("s3"), S3_ACCESS, S3_SECRET)
     try:
         yield S3Server(store.endpoint, S3_ACCESS, S3_SECRET, False, store)
     finally:

@@ -173,10 +173,9 @@ def app_with_own_store(
 ) -> Iterator[tuple[Flask, Any]]:
     """An app whose object store is its own embedded one (S3 on loopback, short timeouts), so that a test may stop
     and start it; the store is stopped on the way out."""
-    from app.storage.embedded import EmbeddedS3, Ports
+    from app.storage.embedded import EmbeddedS3
 
-    store = EmbeddedS3(folder / "s3", Ports.free(), "own-store-key", "own-store-secret-123")
-    store.start()
+    store = EmbeddedS3.on_free_ports(folder / "s3", "own-store-key", "own-store-secret-123")
     try:
         app = app_factory(
             S3_ENDPOINT=store.endpoint,

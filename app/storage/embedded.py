@@ -94,6 +94,10 @@ class Ports:
         return ports + [p + 10000 for p in ports]
 
 
+class PortTaken(RuntimeError):
+    """A port the store was to listen on was taken (by another program, or given to an outgoing connection)."""
+
+
 class EmbeddedS3:
     def __init__(self, data_dir: Path, ports: Ports, access_key: str, secret_key: str) -> None:
         self.data_dir = Path(data_dir)
@@ -101,6 +105,22 @@ class EmbeddedS3:
         self.access_key = access_key
         self.secret_key = secret_key
         self.process: subprocess.Popen[bytes] | None = None
+        self._log_start = 0  # where this start's lines begin in the log
+
+    @classmethod
+    def on_free_ports(cls, data_dir: Path, access_key: str, secret_key: str, attempts: int = 3) -> EmbeddedS3:
+        """A store started on ports that were free, for a test or a benchmark run. Free ports are taken from the
+        range the system also gives outgoing connections, so one may be taken before the store binds it: the
+        store is then started again on other free ports."""
+        for attempt in range(1, attempts + 1):
+            store = cls(data_dir, Ports.free(), access_key, secret_key)
+            try:
+                store.start()
+                return store
+            except PortTaken:
+                if attempt == attempts:
+                    raise
+        raise AssertionError("unreachable")
 
     @property
     def endpoint(self) -> str:
@@ -158,7 +178,7 @@ class EmbeddedS3:
         self._stop_leftover()
         busy = [port for port in self.ports.all() if not port_free(port)]
         if busy:
-            raise RuntimeError(
+            raise PortTaken(
                 f"cannot start the embedded store: port(s) {busy} on 127.0.0.1 are taken "
                 "(another `make run`? set S3_EMBEDDED_PORT and friends, or S3_ENDPOINT for an external store)"
             )
@@ -166,6 +186,7 @@ class EmbeddedS3:
         (self.data_dir / "mini.options").unlink(missing_ok=True)
         env = dict(os.environ, AWS_ACCESS_KEY_ID=self.access_key, AWS_SECRET_ACCESS_KEY=self.secret_key)
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process
+        self._log_start = log.tell()
         self.process = subprocess.Popen(
             self.command(),
             cwd=self.data_dir,
@@ -185,8 +206,12 @@ class EmbeddedS3:
         last_error: Exception | None = None
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
-                tail = self.log_path.read_text(errors="replace")[-2000:]
-                raise RuntimeError(f"the embedded store exited with code {self.process.returncode}:\n{tail}")
+                with open(self.log_path, "rb") as log:
+                    log.seek(self._log_start)
+                    said = log.read().decode(errors="replace")
+                taken = "Port allocation failed" in said or "address already in use" in said
+                failed = PortTaken if taken else RuntimeError
+                raise failed(f"the embedded store exited with code {self.process.returncode}:\n{said[-2000:]}")
             try:
                 client.list_buckets()
                 return
