@@ -63,6 +63,27 @@ def build_world(app: Flask) -> World:
     return world
 
 
+# One user of each role in organisation A: build_world's, and a one-stop officer that `every_role_user` adds.
+EVERY_ROLE = ("clerk_a", "specialist_a", "leader_a", "archivist_a", "admin_a", "onestop_a")
+
+
+def add_onestop_officer(app: Flask, organisation_id: int, username: str, full_name: str = "Cán bộ một cửa") -> None:
+    from app.auth.service import create_user
+    from app.extensions import db
+
+    with app.app_context():
+        user = {"username": username, "full_name": full_name, "roles": ["onestop"], "password": PASSWORD}
+        create_user(None, organisation_id, user)
+        db.session.commit()
+
+
+def every_role_user(app: Flask, world: World, username: str) -> str:
+    """`username` of EVERY_ROLE, made first if it is the one-stop officer (build_world makes no officers)."""
+    if username == "onestop_a":
+        add_onestop_officer(app, world.orgs["a"], username)
+    return username
+
+
 @lru_cache(maxsize=16)
 def make_pdf(subject: str = "Công văn thử nghiệm", pages: int = 1) -> bytes:
     from app.documents.rendering import DocumentLayout, render_document

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support import PASSWORD, ApiClient
-
-ROLES = ("clerk_a", "specialist_a", "leader_a", "archivist_a", "admin_a", "onestop_a")
+from tests.support import EVERY_ROLE, PASSWORD, ApiClient, every_role_user
 
 
 def _lists_with_filters(app) -> list[tuple[str, list[str]]]:  # type: ignore[no-untyped-def]
@@ -28,20 +26,9 @@ def _lists_with_filters(app) -> list[tuple[str, list[str]]]:  # type: ignore[no-
     return found
 
 
-@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize("username", EVERY_ROLE)
 def test_an_empty_query_parameter_is_no_filter(app, world, username: str) -> None:  # type: ignore[no-untyped-def]
-    from app.auth.service import create_user
-    from app.extensions import db
-
-    if username == "onestop_a":
-        with app.app_context():
-            create_user(
-                None,
-                world.orgs["a"],
-                {"username": username, "full_name": "Cán bộ một cửa", "roles": ["onestop"], "password": PASSWORD},
-            )
-            db.session.commit()
-    client = ApiClient.login(app, username, PASSWORD)
+    client = ApiClient.login(app, every_role_user(app, world, username), PASSWORD)
     lists = _lists_with_filters(app)
     assert len(lists) >= 10, lists  # the documents', tasks', dossiers', search's, archive's, statistics' ...
     for path, names in lists:

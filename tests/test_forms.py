@@ -9,9 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.support import PASSWORD, web_login
-
-ROLES = ("clerk_a", "specialist_a", "leader_a", "archivist_a", "admin_a", "onestop_a")
+from tests.support import EVERY_ROLE, every_role_user, web_login
 
 
 class _Forms(HTMLParser):
@@ -64,21 +62,10 @@ def _parse(html: str) -> _Forms:
     return found
 
 
-@pytest.mark.parametrize("username", ROLES)
+@pytest.mark.parametrize("username", EVERY_ROLE)
 def test_every_filter_form_works_as_the_browser_sends_it(app, world, username: str) -> None:  # type: ignore[no-untyped-def]
-    from app.auth.service import create_user
-    from app.extensions import db
-
-    if username == "onestop_a":
-        with app.app_context():
-            create_user(
-                None,
-                world.orgs["a"],
-                {"username": username, "full_name": "Cán bộ một cửa", "roles": ["onestop"], "password": PASSWORD},
-            )
-            db.session.commit()
     client = app.test_client()
-    web_login(client, username)
+    web_login(client, every_role_user(app, world, username))
     home = client.get("/", follow_redirects=True)
     assert home.status_code == 200
     pages = sorted({urlsplit(link).path for link in _parse(home.get_data(as_text=True)).links})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from tests.support import ORG_B, PASSWORD, ApiClient
+from tests.support import ORG_B, PASSWORD, ApiClient, add_onestop_officer
 
 CODE = "1.001612.000.00.00.H99"
 FREE = "1.001193.000.00.00.H99"
@@ -20,22 +20,12 @@ def app(app_factory) -> Flask:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def desk(app: Flask, world) -> dict[str, ApiClient]:  # type: ignore[no-untyped-def]
     """A one-stop officer at organisation A's desk (and one at B's), and two procedures resolved by B."""
-    from app.auth.service import create_user
     from app.extensions import db
     from app.onestop.procedures import procedure_input, save_procedure
 
+    for key in ("a", "b"):
+        add_onestop_officer(app, world.orgs[key], f"onestop_{key}", f"Cán bộ một cửa {key.upper()}")
     with app.app_context():
-        for key in ("a", "b"):
-            create_user(
-                None,
-                world.orgs[key],
-                {
-                    "username": f"onestop_{key}",
-                    "full_name": f"Cán bộ một cửa {key.upper()}",
-                    "roles": ["onestop"],
-                    "password": PASSWORD,
-                },
-            )
         common = {"field": "Hộ kinh doanh", "organisation": ORG_B, "channels": ["direct", "post"]}
         save_procedure(
             None,
