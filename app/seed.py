@@ -157,6 +157,7 @@ def seed_demo_data() -> bool:
     _sample_record_files(users)
     _procedures_catalogue()
     _saturday_desk(by_code[DEMO_ORGS[0].code])
+    _sample_dossiers(by_code, users)
     return True
 
 
@@ -169,6 +170,17 @@ def _saturday_desk(province: Organisation) -> None:
     weekdays = [(day, time(7, 30), time(11, 30)) for day in range(6)]
     afternoons = [(day, time(13, 30), time(17, 0)) for day in range(5)]
     set_office_hours(None, weekdays + afternoons, province.id)
+
+
+def _sample_dossiers(by_code: dict[str, Organisation], users: dict) -> None:
+    """The province desk's dossiers of the last weeks, resolved by the demo's organisations (onestop/demo.py)."""
+    from .onestop.demo import sample_dossiers
+
+    resolvers = {
+        by_code[demo.code].id: (users["chuyenvien" + demo.suffix], users["lanhdao" + demo.suffix])
+        for demo in DEMO_ORGS
+    }
+    sample_dossiers(users["motcua"], resolvers)
 
 
 def _procedures_catalogue() -> None:

@@ -115,3 +115,60 @@ def test_the_demo_catalogue_has_twenty_procedures_and_a_one_stop_officer_in_each
     hours = officer.get("/api/v1/calendar", query_string={"organisation_id": province}).get_json()
     assert hours["own_hours"] and {"weekday": 5, "opens": "07:30", "closes": "11:30"} in hours["office_hours"]
     assert not officer.get("/api/v1/calendar").get_json()["own_hours"]
+
+
+def test_the_demo_desk_has_dossiers_of_every_fate_made_by_the_services_as_of_their_day(app_factory) -> None:  # type: ignore[no-untyped-def]
+    """Each sample dossier ends where its fate says, by the moves of the demo's people at moments in the past and
+    in order; the figures count the resolved ones early, on time and late as their fates say; the audit chain of
+    the whole demo verifies; the public lookup shows a returned one with the message written for the applicant."""
+    from datetime import timedelta
+
+    from app.audit.service import verify_chain
+    from app.extensions import db, utcnow
+    from app.onestop import deadlines
+    from app.onestop.demo import FATES, SAMPLES
+    from app.onestop.models import Dossier
+    from app.onestop.statistics import statistics
+    from app.seed import seed_demo_data
+
+    app: Flask = app_factory(DEMO_PASSWORD="demo")
+    ends = {
+        "supplement": "supplement_requested",
+        "early": "returned",
+        "on_time": "returned",
+        "late": "returned",
+        "overdue": "in_process",
+    }
+    with app.app_context():
+        seed_demo_data()
+        db.session.commit()
+        now = utcnow()
+        dossiers = db.session.scalars(
+            sa.select(Dossier).order_by(Dossier.id).execution_options(all_organisations=True)
+        ).all()
+        assert len(dossiers) == len(SAMPLES) and {s.fate for s in SAMPLES} == set(FATES)
+        for sample, dossier in zip(SAMPLES, dossiers, strict=True):
+            assert dossier.applicant_name == sample.applicant
+            assert dossier.status == ends.get(sample.fate, sample.fate), sample
+            moments = [e.at for e in dossier.events]
+            assert moments == sorted(moments) and moments[-1] <= now, sample
+            assert moments[0].date() <= (now - timedelta(days=sample.days_ago)).date() + timedelta(days=3), sample
+            if sample.fate in ("early", "on_time", "late"):
+                sign = {"early": -1, "on_time": 0, "late": 1}[sample.fate]
+                difference = (dossier.resolved_on - dossier.appointment_on).days
+                assert (difference > 0) - (difference < 0) == sign, sample
+            assert deadlines.is_overdue(dossier, now) == (sample.fate == "overdue"), sample
+        first = min(d.received_on for d in dossiers)
+        figures = statistics(first, dossiers[-1].received_on).total
+        # The result waiting at the desk was approved within hours of its receipt: early too.
+        assert figures["resolved_early"] == sum(s.fate in ("early", "result_ready") for s in SAMPLES)
+        assert figures["resolved_on_time"] == sum(s.fate == "on_time" for s in SAMPLES)
+        assert figures["resolved_late"] == sum(s.fate == "late" for s in SAMPLES)
+        assert figures["in_progress_overdue"] == sum(s.fate == "overdue" for s in SAMPLES)
+        checked, problem = verify_chain()
+        assert problem is None and checked > len(SAMPLES)
+        returned = next(d for d, s in zip(dossiers, SAMPLES, strict=True) if s.fate == "on_time")
+        code, secret = returned.code, returned.secret
+    public = app.test_client().get(f"/api/v1/public/dossiers/{code}", query_string={"s": secret}).get_json()
+    assert public["status"] == 10
+    assert "Đã trả kết quả tại bộ phận một cửa." in [h["message"] for h in public["history"]]
