@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint, render_template, request, send_file
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from openpyxl import Workbook
@@ -102,7 +102,10 @@ def statistics_xlsx():  # type: ignore[no-untyped-def]
             )
         ]
     )
-    heading = [gettext("Organisation") if by == "organisation" else gettext("Procedure"), gettext("Received")]
+    heading = [
+        gettext("Organisation") if by == "organisation" else gettext("Procedure"),
+        pgettext("figures", "Received"),
+    ]
     heading += [str(label) for _, label in COLUMNS] + [gettext("On-time share")]
     sheet.append([text_cell(sheet, h, font=bold) for h in heading])
     for row in [*stats.rows, stats.total]:

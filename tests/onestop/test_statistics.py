@@ -139,6 +139,13 @@ def test_the_pages_the_workbook_and_the_public_figures(app, desk, world):
 
     # The public page: figures per agency, no link, no dossier code, without logging in.
     anyone = app.test_client()
+    # In Vietnamese the period is "from date, to date" and the first figure the total received: not the words an
+    # arrived document's sender and recipient, or a dossier's time of receipt, take elsewhere.
+    reader = app.test_client()
+    reader.get("/lang/vi")
+    vietnamese = reader.get("/thong-ke", query_string=OCTOBER).get_data(as_text=True)
+    assert "Từ ngày" in vietnamese and "Đến ngày" in vietnamese and "Tổng số tiếp nhận" in vietnamese
+    assert "Cơ quan gửi" not in vietnamese and "Chuyển cho" not in vietnamese and "Thời điểm nhận" not in vietnamese
     public = anyone.get("/thong-ke", query_string=OCTOBER)
     assert public.status_code == 200
     text = public.get_data(as_text=True)
