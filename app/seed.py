@@ -177,8 +177,7 @@ def _sample_dossiers(by_code: dict[str, Organisation], users: dict) -> None:
     from .onestop.demo import sample_dossiers
 
     resolvers = {
-        by_code[demo.code].id: (users["chuyenvien" + demo.suffix], users["lanhdao" + demo.suffix])
-        for demo in DEMO_ORGS
+        by_code[demo.code].id: (users["chuyenvien" + demo.suffix], users["lanhdao" + demo.suffix]) for demo in DEMO_ORGS
     }
     sample_dossiers(users["motcua"], resolvers)
 
