@@ -45,6 +45,14 @@ def human_size(size: int | None) -> str:
     return str(size)
 
 
+def day_count(days: float | None) -> str:
+    """Working days as an official writes them: no needless decimals, a decimal comma in Vietnamese (5; 0,5)."""
+    if days is None:
+        return ""
+    text = f"{float(days):.1f}".rstrip("0").rstrip(".")
+    return text.replace(".", ",") if str(get_locale()) == "vi" else text
+
+
 def url_with(**changes: Any) -> str:
     """The current page's URL with some query parameters changed (for pagination links)."""
     args = request.args.to_dict()
@@ -53,7 +61,9 @@ def url_with(**changes: Any) -> str:
 
 
 def init_templating(app: Flask) -> None:
-    app.jinja_env.filters.update(local_datetime=local_datetime, vn_date=vn_date, human_size=human_size)
+    app.jinja_env.filters.update(
+        local_datetime=local_datetime, vn_date=vn_date, human_size=human_size, day_count=day_count
+    )
     app.jinja_env.globals.update(
         url_with=url_with,
         type_label=type_label,

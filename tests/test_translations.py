@@ -269,3 +269,13 @@ def test_a_missing_field_in_the_api_is_reported_in_the_session_language(app: Fla
 )
 def test_the_terms_of_decree_30_are_used(msgid: str, expected: str) -> None:
     assert vi(msgid) == expected
+
+
+@pytest.mark.parametrize(("locale", "days", "written"), [("vi", 0.5, "0,5"), ("vi", 5.0, "5"), ("en", 0.5, "0.5")])
+def test_working_days_are_written_as_an_official_writes_them(app, locale: str, days: float, written: str) -> None:  # type: ignore[no-untyped-def]
+    from flask_babel import force_locale
+
+    from app.templating import day_count
+
+    with app.test_request_context(), force_locale(locale):
+        assert day_count(days) == written
