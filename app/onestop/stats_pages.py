@@ -57,7 +57,7 @@ def _page(public_view: bool):  # type: ignore[no-untyped-def]
         stats=stats,
         columns=COLUMNS,
         public_view=public_view,
-        widest=max([row.received for row in stats.rows] + [1]),
+        widest=max([row.resolved + row.in_progress for row in stats.rows] + [1]),
     )
 
 

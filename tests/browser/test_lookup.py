@@ -51,3 +51,24 @@ def test_a_citizen_looks_a_dossier_up_on_a_phone(open_tab, desk) -> None:  # typ
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
     tab.screenshot("lookup-phone-not-found")
     tab.assert_clean()
+
+
+@pytest.mark.browser
+def test_the_public_figures_fit_a_phone(open_tab, desk) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    """The province's public one-stop figures on a phone: the page no wider than the screen (the wide table scrolls
+    within its own box), the chart's names written as text of a readable size, with the legend of its colours."""
+    for _ in range(2):
+        assert desk["a"].post("/api/v1/onestop/dossiers", json=intake()).status_code == 201
+    tab = open_tab(viewport=PHONE)
+    page = tab.page
+    tab.goto("/thong-ke")
+    expect(page.locator("#stats-table")).to_contain_text("Sở Công Thương")
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE[0]
+    scroller = page.locator(".table-scroll")
+    assert scroller.evaluate("e => e.scrollWidth > e.clientWidth")  # the table scrolls, not the page
+    label = page.locator("#stats-chart .bar-label").first
+    expect(label).to_have_text("Sở Công Thương")
+    assert float(label.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")) >= 12
+    expect(page.locator("#stats-chart .legend li")).to_have_count(4)
+    tab.screenshot("public-figures-phone")
+    tab.assert_clean()
