@@ -188,6 +188,15 @@ class FeeMode(enum.StrEnum):
     NONE = "none"  # the procedure has no fee
 
 
+FEE_MODE_LABELS = {
+    FeeMode.PAID: _l("Paid at the desk"),
+    FeeMode.ON_RESULT: _l("To pay when the result is handed back"),
+    FeeMode.ONLINE: _l("Paid online"),
+    FeeMode.EXEMPT: _l("Exempt or reduced"),
+    FeeMode.NONE: _l("No fee"),
+}
+
+
 class ReceiptCounter(db.Model):
     """The last receipt sequence an organisation's desk gave on a day (taken with one atomic UPDATE)."""
 

@@ -27,7 +27,7 @@ from ..validation import drop_blanks, parse
 from . import deadlines, intake, processing, results
 from .codes import code_from_scan
 from .machine import Move
-from .models import STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
+from .models import CHANNEL_LABELS, FEE_MODE_LABELS, STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, DossierQuery, IntakeInput
 
 onestop_pages = Blueprint("onestop_pages", __name__)
@@ -91,7 +91,8 @@ def _receive_page(form: dict[str, Any], errors: dict[str, str], status: int = 20
         chosen=chosen,
         form=form,
         errors=errors,
-        fee_modes=list(FeeMode),
+        fee_modes=[(m, FEE_MODE_LABELS[m]) for m in FeeMode],
+        channel_labels=CHANNEL_LABELS,
         incomplete_reasons=[(r, REASON_LABELS[r]) for r in INCOMPLETE_REASONS],
         refusal_reasons=[(r, REASON_LABELS[r]) for r in REFUSAL_REASONS],
     )

@@ -28,6 +28,9 @@ def test_a_dossier_from_the_desk_to_the_citizens_phone(open_tab, desk, tmp_path:
     page.select_option("#f-procedure", CODE)
     page.click("#choose-procedure button[type=submit]")
     form = page.locator("#intake form")
+    # The channels and fee modes in words, not codes; the procedure has a fee: paid at the desk, by default.
+    expect(form.locator("#f-channel option")).to_have_text(["Trực tiếp", "Qua bưu chính"])
+    expect(form.locator("#f-fee_mode option:checked")).to_have_text("Đã nộp tại bộ phận một cửa")
     form.locator("#f-applicant_name").fill("Nguyễn Văn An")
     form.locator("#f-applicant_phone").fill("0912 345 678")
     form.locator("input[name=paper_0]").check()
