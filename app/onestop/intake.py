@@ -280,10 +280,19 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     return dossier
 
 
+# A dossier the desk asked to complete or refused never reaches the organisation that would have resolved it.
+NEVER_SENT = (str(DossierStatus.INCOMPLETE), str(DossierStatus.REFUSED))
+
+
+def _resolved_by(organisation_id: int) -> sa.ColumnElement[bool]:
+    """The dossiers an organisation resolves: those whose procedure it resolves, once the desk received them."""
+    return sa.and_(Dossier.resolving_organisation_id == organisation_id, Dossier.status.not_in(NEVER_SENT))
+
+
 def _yours(actor: User, code: str, own_desk: bool) -> sa.ColumnElement[bool]:
     mine = Dossier.organisation_id == actor.organisation_id
     if not own_desk:
-        mine = sa.or_(mine, Dossier.resolving_organisation_id == actor.organisation_id)
+        mine = sa.or_(mine, _resolved_by(actor.organisation_id))
     return sa.and_(Dossier.code == code.strip().upper(), mine)
 
 
@@ -331,8 +340,8 @@ def _matching(text: str) -> sa.ColumnElement[bool]:
 def list_dossiers(actor: User, query: DossierQuery, resolving: bool = False) -> Page[Dossier]:
     """The dossiers the actor's desk received (or, with `resolving`, those their organisation resolves), newest
     first, with the query's filters."""
-    column = Dossier.resolving_organisation_id if resolving else Dossier.organisation_id
-    where: list[sa.ColumnElement[bool]] = [column == actor.organisation_id]
+    mine = _resolved_by(actor.organisation_id) if resolving else Dossier.organisation_id == actor.organisation_id
+    where: list[sa.ColumnElement[bool]] = [mine]
     if query.q:
         where.append(_matching(query.q))
     if query.status is not None:

@@ -155,6 +155,16 @@ def test_papers_asked_for_or_refused_with_a_reason(app, desk):
     }
     refused = desk["a"].post("/api/v1/onestop/dossiers", json=intake(decision="refuse", reason_code="not_competent"))
     assert refused.status_code == 201 and refused.json["portal_status"] == 3
+    # Neither reaches the organisation that would have resolved it: not in its list, not to be opened there; the
+    # desk keeps both, and a received dossier goes on to the resolver as before.
+    received = desk["a"].post("/api/v1/onestop/dossiers", json=intake()).json["code"]
+    resolver = ApiClient.login(app, "specialist_b", PASSWORD)
+    listed = resolver.get("/api/v1/onestop/dossiers", query_string={"view": "resolving"}).json
+    assert [d["code"] for d in listed["items"]] == [received]
+    for kept in (asked.json["code"], refused.json["code"]):
+        assert resolver.get(f"/api/v1/onestop/dossiers/{kept}").status_code == 404
+        assert desk["a"].get(f"/api/v1/onestop/dossiers/{kept}").status_code == 200
+    assert resolver.get(f"/api/v1/onestop/dossiers/{received}").status_code == 200
 
     for changes, field in [
         ({"decision": "refuse"}, "reason_code"),  # a refusal without a reason is impossible
