@@ -35,8 +35,8 @@ class Sample:
     channel: str = "direct"
 
 
-# In each, the steps it went through after the receipt; "early", "on_time" and "late" say when the leader approved
-# it against its appointment.
+# What became of a sample dossier: where it stands now, or, for "early", "on_time" and "late", handed back after the
+# leader approved it before, on or after its appointment's day.
 FATES = (
     "received",
     "transferred",
@@ -71,7 +71,7 @@ SAMPLES = (
     Sample("1.001612.000.00.00.H57", "Lý Văn Phúc", "0912345615", 0, "received"),
 )
 
-# The statuses each fate's steps go through, after "received".
+# The moves each fate went through after the receipt.
 _STEPS = {
     "received": (),
     "transferred": (Move.TRANSFER,),
