@@ -51,6 +51,11 @@ def test_a_dossier_from_the_desk_to_the_citizens_phone(open_tab, desk, tmp_path:
         page.click("#slip-link")
     slip = popup.value
     assert slip.url.endswith(f"/api/v1/onestop/dossiers/{code}/slip.pdf")
+    # The desk sees the dossier as the applicant will, from the slip's QR code.
+    with page.expect_popup() as popup:
+        page.click("#public-link")
+    expect(popup.value.locator("#lookup-status")).to_have_text("Được tiếp nhận")
+    popup.value.close()
     officer.screenshot("onestop-received")
     page.click("#move-transfer")
     expect(page.locator("#dossier-status")).to_have_text("Đã chuyển xử lý")
