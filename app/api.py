@@ -11,7 +11,6 @@ from flask_babel import gettext
 from .errors import InvalidInput, TooLarge
 from .extensions import db
 from .security import public
-from .validation import drop_blanks
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -28,12 +27,6 @@ def json_object(max_bytes: int, too_large: str | None = None) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise InvalidInput(message=gettext("Send a JSON object."))
     return data
-
-
-def query_args() -> dict[str, str]:
-    """The request's query parameters, the empty ones left out: an empty parameter is not given (a filter sent
-    empty from a form is no filter; a default left empty applies), as on the pages (validation.drop_blanks)."""
-    return drop_blanks(request.args)
 
 
 @api.get("/health")

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from flask import Flask, request
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 
 from .auth.models import ROLE_LABELS, Role
 from .clock import to_local
@@ -46,11 +46,9 @@ def human_size(size: int | None) -> str:
 
 
 def day_count(days: float | None) -> str:
-    """Working days as an official writes them: no needless decimals, a decimal comma in Vietnamese (5; 0,5)."""
-    if days is None:
-        return ""
-    text = f"{float(days):.1f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",") if str(get_locale()) == "vi" else text
+    """Working days as an official writes them, in the reader's language: no needless decimals (5; 0,5 in
+    Vietnamese, 0.5 in English)."""
+    return "" if days is None else format_decimal(days, format="#,##0.#")
 
 
 def url_with(**changes: Any) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
 
+from flask import request
 from flask_babel import gettext
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, ValidationError
 
@@ -36,6 +37,17 @@ def drop_blanks(values: Mapping[str, Any]) -> dict[str, Any]:
     """Values from a form or a query string without the empty ones: an empty field means "not given" (a filter
     left at "any" is no filter; a default left empty applies)."""
     return {k: v for k, v in values.items() if not (isinstance(v, str) and v.strip() == "")}
+
+
+def query_args() -> dict[str, Any]:
+    """The request's query string without its empty parameters (drop_blanks): a filter a form sends empty is no
+    filter, on the pages and in the API alike."""
+    return drop_blanks(request.args)
+
+
+def parse_query(model: type[M]) -> M:
+    """The request's query string as `model`, an empty parameter not given."""
+    return parse(model, query_args())
 
 
 def _empty_to_none(value: Any) -> Any:

@@ -7,10 +7,10 @@ from typing import Any
 from flask import Response, jsonify, request, send_file, url_for
 from flask_login import current_user
 
-from ..api import api, json_object, query_args
+from ..api import api, json_object
 from ..auth.models import User
 from ..extensions import db
-from ..validation import parse
+from ..validation import parse, parse_query
 from . import packages, retention, service
 from .models import RecordFile
 from .schemas import (
@@ -120,7 +120,7 @@ def _zip_response(package: packages.Package) -> Response:
 @api.get("/archive/files")
 def list_record_files():  # type: ignore[no-untyped-def]
     """The organisation's records files (archivists, clerks, leaders), filtered by year, status and words."""
-    page = service.list_record_files(current_user, parse(RecordFileQuery, query_args()))
+    page = service.list_record_files(current_user, parse_query(RecordFileQuery))
     return jsonify(_page_json(page))
 
 
@@ -200,7 +200,7 @@ def export_record_file(record_file_id: int):  # type: ignore[no-untyped-def]
 @api.get("/archive/review")
 def review_list():  # type: ignore[no-untyped-def]
     """Records files whose retention has run out: for the review council; nothing is deleted."""
-    query = parse(PageQuery, query_args())
+    query = parse_query(PageQuery)
     page = retention.review_list(current_user, query.page, query.per_page)
     body = _page_json(page)
     for item, f in zip(body["items"], page.items, strict=True):
@@ -211,7 +211,7 @@ def review_list():  # type: ignore[no-untyped-def]
 @api.get("/archive/transfers")
 def transfer_list():  # type: ignore[no-untyped-def]
     """Records files due at the agency's archive within 30 days, or late."""
-    query = parse(PageQuery, query_args())
+    query = parse_query(PageQuery)
     items, total = retention.transfer_list(current_user, query.page, query.per_page)
     return jsonify(
         {

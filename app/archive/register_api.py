@@ -8,8 +8,9 @@ import hashlib
 from flask import Response, request
 from flask_login import current_user
 
-from ..api import api, query_args
+from ..api import api
 from ..documents.api import bytes_response
+from ..validation import query_args
 from .registers import RegisterExport, export_register, parse_register_request
 
 

@@ -12,10 +12,10 @@ from flask_babel import gettext
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict
 
-from ..api import api, json_object, query_args
+from ..api import api, json_object
 from ..errors import InvalidInput
 from ..extensions import db
-from ..validation import parse
+from ..validation import parse_query
 from . import service
 from .models import CalendarDay
 from .work_calendar import national_holidays
@@ -71,7 +71,7 @@ def calendar_json(year: int, organisation_id: int | None) -> dict[str, Any]:
 def get_calendar():  # type: ignore[no-untyped-def]
     """The year's calendar: office hours (an organisation's own, or the deployment's), public holidays, and the
     admin's days off and make-up working days."""
-    query = parse(CalendarQuery, query_args())
+    query = parse_query(CalendarQuery)
     year = query.year or date.today().year
     if not 1990 <= year <= 2100:
         raise InvalidInput({"year": gettext("Give a year between 1990 and 2100.")})

@@ -9,10 +9,10 @@ from flask import Response, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api, query_args
+from ..api import api
 from ..errors import InvalidInput
 from ..extensions import db
-from ..validation import drop_blanks, parse
+from ..validation import drop_blanks, parse, parse_query, query_args
 from . import service, view_history
 from .models import Document, DocumentChange, DocumentFile
 from .schemas import DocumentPatch, DocumentQuery, IncomingInput
@@ -119,7 +119,7 @@ def create_document():  # type: ignore[no-untyped-def]
 
 @api.get("/documents")
 def list_documents():  # type: ignore[no-untyped-def]
-    query = parse(DocumentQuery, query_args())
+    query = parse_query(DocumentQuery)
     page = service.list_documents(current_user, query)
     return jsonify(page.as_json(document_json))
 

@@ -13,7 +13,7 @@ from ..auth.models import Role, User
 from ..clock import local_today
 from ..errors import InvalidInput, InvalidState
 from ..extensions import db
-from ..validation import drop_blanks, parse
+from ..validation import drop_blanks, parse, query_args
 from . import service, view_history
 from .api import file_response, uploads_from_request
 from .models import Document
@@ -47,7 +47,7 @@ FORM_FIELDS = [
 
 @documents.get("/documents")
 def index():  # type: ignore[no-untyped-def]
-    args = drop_blanks(request.args)
+    args = query_args()
     errors: dict = {}
     try:
         query = parse(DocumentQuery, args)

@@ -13,14 +13,14 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api, json_object, query_args
+from ..api import api, json_object
 from ..auth.models import Organisation, User
 from ..clock import to_local
 from ..documents.api import bytes_response, uploads_from_request, uploads_in
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
-from ..validation import drop_blanks, parse
+from ..validation import drop_blanks, parse, parse_query
 from . import deadlines, intake, procedures, processing, results, slips, statistics
 from .models import PORTAL_STATUS, PORTAL_STATUS_NAMES, STATUS_LABELS, Dossier, DossierPaper, DossierStatus, Procedure
 from .schemas import DossierQuery, IntakeInput, ProcedureQuery, StatsQuery
@@ -62,7 +62,7 @@ def procedure_json(p: Procedure) -> dict[str, Any]:
 @api.get("/onestop/procedures")
 def list_procedures():  # type: ignore[no-untyped-def]
     """The catalogue, by code: words of the name or code (q), field, resolving organisation (its id)."""
-    query = parse(ProcedureQuery, query_args())
+    query = parse_query(ProcedureQuery)
     page, per_page = query.page or 1, query.per_page or 50
     found = procedures.list_procedures(
         q=query.q or "",
@@ -269,7 +269,7 @@ def list_dossiers():  # type: ignore[no-untyped-def]
     """The dossiers received at the caller's desk (view=resolving: those their organisation resolves), newest first:
     q (a code or its beginning, a phone or identity number, words of the applicant's name), status, procedure,
     overdue, received_from, received_to."""
-    query = parse(DossierQuery, query_args())
+    query = parse_query(DossierQuery)
     found = intake.list_dossiers(current_user, query, resolving=query.view == "resolving")
     now = utcnow()
     return jsonify(found.as_json(lambda d: dossier_summary_json(d, now)))
@@ -458,7 +458,7 @@ def _row_json(row: statistics.StatsRow, stats: statistics.Statistics, behind: st
 @api.get("/onestop/statistics")
 def one_stop_statistics():  # type: ignore[no-untyped-def]
     """Form 06's figures for a period (from, to), per resolving organisation or per procedure (by)."""
-    query = parse(StatsQuery, query_args())
+    query = parse_query(StatsQuery)
     start, end = statistics.check_period(query.start, query.end)
     stats = statistics.statistics(start, end, query.by)
     behind = url_for("api.statistics_dossiers")
@@ -478,7 +478,7 @@ def one_stop_statistics():  # type: ignore[no-untyped-def]
 def statistics_dossiers():  # type: ignore[no-untyped-def]
     """The dossiers behind one figure (the count of all of them; the codes of those the caller's organisation
     received or resolves)."""
-    query = parse(StatsQuery, query_args())
+    query = parse_query(StatsQuery)
     start, end = statistics.check_period(query.start, query.end)
     figure = statistics.check_figure(query.figure)
     found = statistics.dossiers_behind(

@@ -16,7 +16,7 @@ from flask_login import current_user
 from ..auth.models import Organisation, Role
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db
-from ..validation import drop_blanks, parse
+from ..validation import parse_query
 from . import catalogue, procedures
 from .models import PAPER_FORM_LABELS
 from .schemas import ProcedureQuery
@@ -33,7 +33,7 @@ def _admin_only() -> None:
 
 @catalogue_pages.get("/onestop/procedures")
 def procedure_list():  # type: ignore[no-untyped-def]
-    query = parse(ProcedureQuery, drop_blanks(request.args))
+    query = parse_query(ProcedureQuery)
     found = procedures.list_procedures(
         q=query.q or "",
         field=query.field,

@@ -35,24 +35,6 @@ class Sample:
     channel: str = "direct"
 
 
-# What became of a sample dossier: where it stands now, or, for "early", "on_time" and "late", handed back after the
-# leader approved it before, on or after its appointment's day.
-FATES = (
-    "received",
-    "transferred",
-    "in_process",
-    "supplement",
-    "awaiting_approval",
-    "result_ready",
-    "early",
-    "on_time",
-    "late",
-    "overdue",
-    "withdrawn",
-    "incomplete",
-    "refused",
-)
-
 SAMPLES = (
     Sample("1.001612.000.00.00.H57", "Nguyễn Văn An", "0912345601", 40, "early"),
     Sample("2.000629.000.00.00.H57", "Công ty TNHH Thương mại Hà Sơn", "0912345602", 38, "late", "online"),
@@ -71,7 +53,8 @@ SAMPLES = (
     Sample("1.001612.000.00.00.H57", "Lý Văn Phúc", "0912345615", 0, "received"),
 )
 
-# The moves each fate went through after the receipt.
+# What became of a sample dossier, and the moves it went through after its receipt: where it stands now, or, for
+# "early", "on_time" and "late", handed back after the leader approved it before, on or after its appointment's day.
 _STEPS = {
     "received": (),
     "transferred": (Move.TRANSFER,),
@@ -87,6 +70,7 @@ _STEPS = {
     "incomplete": (),
     "refused": (),
 }
+FATES = tuple(_STEPS)
 # When the leader approves, against the appointment's day.
 _APPROVED_DAYS = {"early": -2, "on_time": 0, "late": 2}
 _TEXTS = {
@@ -129,12 +113,11 @@ def _moments(sample: Sample, dossier: Dossier, received: datetime, now: datetime
     return [min(m, latest + timedelta(minutes=5 * n)) for n, m in enumerate(moments)]
 
 
-def sample_dossiers(officer: User, resolvers: dict[int, tuple[User, User]]) -> list[Dossier]:
+def sample_dossiers(officer: User, resolvers: dict[int, tuple[User, User]]) -> None:
     """The SAMPLES received by `officer` (a one-stop officer) and moved by the resolving organisation's specialist
     and leader (`resolvers`: organisation id -> (specialist, leader))."""
     now = utcnow()
     calendar = load_calendar(organisation_id=officer.organisation_id)
-    made = []
     for n, sample in enumerate(SAMPLES):
         day = now.astimezone(LOCAL_TZ).date() - timedelta(days=sample.days_ago)
         received = calendar.next_opening(datetime.combine(day, datetime.min.time(), LOCAL_TZ) + timedelta(hours=8))
@@ -145,7 +128,7 @@ def sample_dossiers(officer: User, resolvers: dict[int, tuple[User, User]]) -> l
             "procedure": sample.procedure,
             "applicant": {"name": sample.applicant, "phone": sample.phone},
             "channel": sample.channel,
-            "fee_mode": "paid" if procedure.total_fee else "none",
+            "fee_mode": str(procedure.default_fee_mode),
             "papers": [{"paper": i} for i in range(len(procedure.papers))],
             "decision": decision,
         }
@@ -160,5 +143,3 @@ def sample_dossiers(officer: User, resolvers: dict[int, tuple[User, User]]) -> l
             with as_of(moment):
                 who = _who(move, officer, specialist, leader)
                 dossier = move_dossier(who, dossier.code, MoveInput(move=move, **_TEXTS.get(move, {})))
-        made.append(dossier)
-    return made

@@ -34,8 +34,9 @@ from ..pagination import Page
 from ..storage.service import PutBlob, put_blob, record_blob
 from ..text import fold
 from . import notices
-from .codes import code_from_scan, new_secret, receipt_code
+from .codes import new_secret, receipt_code
 from .deadlines import appointment, overdue_clause, step_deadlines
+from .machine import NOT_RECEIVED
 from .models import (
     Dossier,
     DossierEvent,
@@ -280,13 +281,11 @@ def receive_dossier(actor: User, data: IntakeInput, scans: dict[int, Upload] | N
     return dossier
 
 
-# A dossier the desk asked to complete or refused never reaches the organisation that would have resolved it.
-NEVER_SENT = (str(DossierStatus.INCOMPLETE), str(DossierStatus.REFUSED))
-
-
 def _resolved_by(organisation_id: int) -> sa.ColumnElement[bool]:
     """The dossiers an organisation resolves: those whose procedure it resolves, once the desk received them."""
-    return sa.and_(Dossier.resolving_organisation_id == organisation_id, Dossier.status.not_in(NEVER_SENT))
+    return sa.and_(
+        Dossier.resolving_organisation_id == organisation_id, Dossier.status.not_in([str(s) for s in NOT_RECEIVED])
+    )
 
 
 def _yours(actor: User, code: str, own_desk: bool) -> sa.ColumnElement[bool]:
@@ -319,13 +318,12 @@ def check_dossier_seen(actor: User, code: str) -> None:
         raise _not_yours(code)
 
 
-def _matching(text: str) -> sa.ColumnElement[bool]:
+def _matching(text: str, scanned_code: str | None) -> sa.ColumnElement[bool]:
     """The dossiers a desk officer means by `text`: a receipt code or its beginning, a phone or identity number as
     written on the slip or the card, or words of the applicant's name (diacritics and case aside). A whole receipt
     code, or the slip's QR code read by a scanner (the public lookup's address), means that dossier alone."""
-    scanned = code_from_scan(text)
-    if scanned is not None:
-        return Dossier.code == scanned
+    if scanned_code is not None:
+        return Dossier.code == scanned_code
     conditions = [Dossier.code.startswith(text.strip().upper(), autoescape=True)]
     digits = re.sub(r"[\s.\-()]", "", text)
     if re.fullmatch(r"\+?\d{9,12}", digits):
@@ -343,7 +341,7 @@ def list_dossiers(actor: User, query: DossierQuery, resolving: bool = False) -> 
     mine = _resolved_by(actor.organisation_id) if resolving else Dossier.organisation_id == actor.organisation_id
     where: list[sa.ColumnElement[bool]] = [mine]
     if query.q:
-        where.append(_matching(query.q))
+        where.append(_matching(query.q, query.scanned_code))
     if query.status is not None:
         where.append(Dossier.status == str(query.status))
     if query.procedure:
@@ -370,3 +368,8 @@ def list_dossiers(actor: User, query: DossierQuery, resolving: bool = False) -> 
         .execution_options(all_organisations=True)
     ).all()
     return Page(list(items), total or 0, page, per_page)
+
+
+def opened_by_scan(query: DossierQuery, found: Page[Dossier]) -> Dossier | None:
+    """The dossier to open straight away: the one a slip read by the desk's scanner (or a whole code typed) found."""
+    return found.items[0] if query.scanned_code is not None and found.total == 1 else None

@@ -36,8 +36,11 @@ M = Move
 ACTIVE = (S.RECEIVED, S.TRANSFERRED, S.IN_PROCESS, S.AWAITING_APPROVAL, S.SUPPLEMENT_REQUESTED)
 # Where its statutory clock runs.
 CLOCK_RUNS = (S.RECEIVED, S.TRANSFERRED, S.IN_PROCESS, S.AWAITING_APPROVAL)
+# Stopped at the desk: asked to be completed first, or refused. Never received, so never sent to the organisation
+# that would resolve it, and in no figure.
+NOT_RECEIVED = (S.INCOMPLETE, S.REFUSED)
 # Where it has ended for good.
-FINAL = (S.INCOMPLETE, S.REFUSED, S.SUSPENDED, S.WITHDRAWN, S.RETURNED)
+FINAL = (*NOT_RECEIVED, S.SUSPENDED, S.WITHDRAWN, S.RETURNED)
 
 TRANSITIONS: dict[tuple[DossierStatus, Move], DossierStatus] = {
     (S.RECEIVED, M.TRANSFER): S.TRANSFERRED,

@@ -84,6 +84,11 @@ class Procedure(db.Model):
     def total_fee(self) -> int:
         return sum(int(fee.get("amount") or 0) for fee in self.fees or [])
 
+    @property
+    def default_fee_mode(self) -> FeeMode:
+        """How the fee is taken unless the officer says otherwise: paid at the desk, or none for a free procedure."""
+        return FeeMode.PAID if self.total_fee else FeeMode.NONE
+
 
 class ProcedurePaper(db.Model):
     """A paper a dossier of the procedure holds (thành phần hồ sơ): what, in which form, how many."""
@@ -99,6 +104,11 @@ class ProcedurePaper(db.Model):
     required: Mapped[bool] = mapped_column(default=True)
 
     procedure: Mapped[Procedure] = relationship(back_populates="papers")
+
+    @property
+    def named_optional(self) -> bool:
+        """Whether its name already says the paper is needed only if there is one ("... (nếu có)")."""
+        return self.name.rstrip(" )").lower().endswith(("nếu có", "if any"))
 
     __table_args__ = (
         sa.CheckConstraint("form IN ('original', 'certified_copy', 'copy')", name="known_form"),

@@ -23,9 +23,8 @@ from ..documents.uploads import Upload
 from ..documents.vocabulary import DOCUMENT_TYPES
 from ..errors import DomainError, Forbidden, InvalidInput
 from ..extensions import db, utcnow
-from ..validation import drop_blanks, parse
+from ..validation import parse, parse_query
 from . import deadlines, intake, processing, results
-from .codes import code_from_scan
 from .machine import Move
 from .models import CHANNEL_LABELS, FEE_MODE_LABELS, STATUS_LABELS, Dossier, DossierStatus, FeeMode, Procedure
 from .schemas import INCOMPLETE_REASONS, REASON_LABELS, REFUSAL_REASONS, DossierQuery, IntakeInput
@@ -57,13 +56,14 @@ def index():  # type: ignore[no-untyped-def]
     _staff_only()
     resolving = request.args.get("view") == "resolving" or not current_user.has_role(Role.ONESTOP)
     try:
-        query = parse(DossierQuery, drop_blanks(request.args))  # the form's "every status" sends it empty
+        query = parse_query(DossierQuery)  # the form's "every status" sends it empty
     except InvalidInput as err:
         flash(err.text(), "error")
         query = DossierQuery()
     found = intake.list_dossiers(current_user, query, resolving=resolving)
-    if query.q and code_from_scan(query.q) and found.total == 1:  # a slip scanned at the desk: open its dossier
-        return redirect(url_for("onestop_pages.dossier", code=found.items[0].code))
+    scanned = intake.opened_by_scan(query, found)
+    if scanned is not None:
+        return redirect(url_for("onestop_pages.dossier", code=scanned.code))
     now = utcnow()
     return render_template(
         "onestop/index.html",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import re
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from typing import Annotated, Any, Literal
 
 from flask_babel import gettext
@@ -12,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from ..validation import Flag, Line, OptionalDate, opt_int, opt_line
+from .codes import code_from_scan
 from .models import Channel, DossierStatus, PaperForm
 
 # The national database's codes: "1.002835.000.00.00.H56" (the last parts name the province's copy), or the
@@ -152,6 +154,12 @@ class DossierQuery(BaseModel):
         """Whether any filter leaves dossiers out."""
         filters = (self.q, self.status, self.procedure, self.overdue, self.mine, self.received_from, self.received_to)
         return any(value for value in filters)
+
+    @cached_property
+    def scanned_code(self) -> str | None:
+        """The receipt code when `q` is one whole (typed, or read from the slip's barcode or QR code by a scanner):
+        it means that dossier alone."""
+        return code_from_scan(self.q) if self.q else None
 
 
 # --- Receiving a dossier -------------------------------------------------------------------------------------

@@ -23,7 +23,8 @@ from ..auth.models import Organisation, User
 from ..clock import local_today
 from ..errors import InvalidInput
 from ..extensions import db
-from .models import Dossier, DossierStatus, Procedure
+from .machine import NOT_RECEIVED
+from .models import Dossier, Procedure
 
 D = Dossier
 Condition = Callable[[date, date, date], ColumnElement[bool]]
@@ -33,7 +34,7 @@ def in_period(start: date, end: date) -> ColumnElement[bool]:
     """The dossiers the period is about: received (not refused nor sent back at the desk) by its end, and not
     finished before its start."""
     return sa.and_(
-        D.status.not_in([str(DossierStatus.INCOMPLETE), str(DossierStatus.REFUSED)]),
+        D.status.not_in([str(s) for s in NOT_RECEIVED]),
         D.received_on <= end,
         sa.or_(D.resolved_on.is_(None), D.resolved_on >= start),
         sa.or_(D.stopped_on.is_(None), D.stopped_on >= start),

@@ -5,10 +5,11 @@ logging in (/thong-ke: figures only, no links)."""
 from __future__ import annotations
 
 import io
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, render_template, request, send_file
+from flask import Blueprint, render_template, send_file
 from flask_babel import gettext, pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -19,7 +20,7 @@ from ..archive.register_xlsx import text_cell
 from ..clock import local_today
 from ..ratelimit import client_key, hit
 from ..security import public
-from ..validation import drop_blanks, parse
+from ..validation import parse_query
 from . import statistics
 from .schemas import StatsQuery
 
@@ -36,28 +37,57 @@ COLUMNS = [
     ("in_progress_overdue", _l("In progress, overdue")),
     ("stopped", _l("Withdrawn or suspended")),
 ]
+# The chart's parts of a row, left to right: its class, its label and the figures it adds up.
+CHART_PARTS = (
+    ("good", _l("Resolved early or on time"), ("resolved_early", "resolved_on_time")),
+    ("late", _l("Resolved late"), ("resolved_late",)),
+    ("open", _l("In progress, within time"), ("in_progress_within",)),
+    ("overdue", _l("In progress, overdue"), ("in_progress_overdue",)),
+)
 STATS_PER_MINUTE = 30
 
 
-def _period() -> tuple[date, date, str]:
+@dataclass(frozen=True)
+class ChartPart:
+    kind: str
+    label: str
+    count: int
+    start: float  # where it begins on its bar, in hundredths of the longest bar
+    width: float
+
+
+def chart(stats: statistics.Statistics) -> list[tuple[str, list[ChartPart]]]:
+    """Each row's label and the parts of its bar, the longest bar 100 wide."""
+    counts = [[sum(row[f] for f in figures) for _, _, figures in CHART_PARTS] for row in stats.rows]
+    widest = max([sum(row) for row in counts] + [1])
+    bars = []
+    for row, row_counts in zip(stats.rows, counts, strict=True):
+        parts, at = [], 0.0
+        for (kind, label, _), count in zip(CHART_PARTS, row_counts, strict=True):
+            width = 100 * count / widest
+            parts.append(ChartPart(kind, str(label), count, at, width))
+            at += width
+        bars.append((row.label, parts))
+    return bars
+
+
+def _period(query: StatsQuery) -> tuple[date, date]:
     """The period asked for, or this quarter so far."""
-    query = parse(StatsQuery, drop_blanks(request.args))
     today = local_today()
     start = query.start or date(today.year, 3 * ((today.month - 1) // 3) + 1, 1)
-    end = query.end or today
-    start, end = statistics.check_period(start, end)
-    return start, end, query.by
+    return statistics.check_period(start, query.end or today)
 
 
 def _page(public_view: bool):  # type: ignore[no-untyped-def]
-    start, end, by = _period()
-    stats = statistics.statistics(start, end, "organisation" if public_view else by)
+    query = parse_query(StatsQuery)
+    stats = statistics.statistics(*_period(query), "organisation" if public_view else query.by)
     return render_template(
         "onestop/statistics.html",
         stats=stats,
         columns=COLUMNS,
         public_view=public_view,
-        widest=max([row.resolved + row.in_progress for row in stats.rows] + [1]),
+        chart=chart(stats),
+        chart_parts=CHART_PARTS,
     )
 
 
@@ -76,8 +106,8 @@ def public_statistics():  # type: ignore[no-untyped-def]
 
 @stats_pages.get("/onestop/statistics/dossiers")
 def statistics_dossiers_page():  # type: ignore[no-untyped-def]
-    start, end, _by = _period()
-    query = parse(StatsQuery, drop_blanks(request.args))
+    query = parse_query(StatsQuery)
+    start, end = _period(query)
     figure = statistics.check_figure(query.figure)
     found = statistics.dossiers_behind(
         current_user, figure, start, end, organisation_id=query.organisation_id, procedure_id=query.procedure_id
@@ -88,7 +118,9 @@ def statistics_dossiers_page():  # type: ignore[no-untyped-def]
 
 @stats_pages.get("/onestop/statistics.xlsx")
 def statistics_xlsx():  # type: ignore[no-untyped-def]
-    start, end, by = _period()
+    query = parse_query(StatsQuery)
+    start, end = _period(query)
+    by = query.by
     stats = statistics.statistics(start, end, by)
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Mau 06")

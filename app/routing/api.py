@@ -8,7 +8,7 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api, query_args
+from ..api import api
 from ..documents.api import bytes_response
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound, TooLarge
@@ -16,6 +16,7 @@ from ..extensions import db
 from ..security import public
 from ..signing.api import in_reader_language
 from ..storage.service import read_blob
+from ..validation import query_args
 from . import federation, peers, service
 from .identity import identity_document, spaced
 from .models import Arrival, Dispatch, Peer

@@ -7,9 +7,9 @@ from typing import Any
 from flask import jsonify
 from flask_login import current_user
 
-from ..api import api, query_args
+from ..api import api
 from ..documents.api import document_json
-from ..validation import parse
+from ..validation import parse_query
 from . import service
 
 
@@ -22,7 +22,7 @@ def hit_json(hit: service.Hit) -> dict[str, Any]:
 @api.get("/search")
 def search():  # type: ignore[no-untyped-def]
     """The documents the caller may open that match `q` (and the filters), best first, with facets."""
-    data = parse(service.SearchInput, query_args())
+    data = parse_query(service.SearchInput)
     found = service.search(current_user, data)
     return jsonify(
         {

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 from markupsafe import Markup
 
 from ..errors import InvalidInput
-from ..validation import drop_blanks, parse
+from ..validation import parse, query_args
 from . import service
 
 search_pages = Blueprint("search_pages", __name__)
@@ -17,7 +17,7 @@ search_pages = Blueprint("search_pages", __name__)
 
 @search_pages.get("/search")
 def search():  # type: ignore[no-untyped-def]
-    args = drop_blanks(request.args)
+    args = query_args()
     found: service.SearchResult | None = None
     errors: dict[str, str] = {}
     data = None

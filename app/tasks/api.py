@@ -11,13 +11,13 @@ from flask import jsonify, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..api import api, json_object, query_args
+from ..api import api, json_object
 from ..auth.models import Unit, User
 from ..documents.api import bytes_response
 from ..documents.uploads import Upload
 from ..errors import InvalidInput, NotFound
 from ..extensions import db, utcnow
-from ..validation import parse
+from ..validation import parse, parse_query
 from . import deadlines, people, service
 from .dashboard import (
     FIGURES,
@@ -158,7 +158,7 @@ def document_timeline(document_id: int):  # type: ignore[no-untyped-def]
 
 @api.get("/tasks")
 def list_tasks():  # type: ignore[no-untyped-def]
-    query = parse(TaskQuery, query_args())
+    query = parse_query(TaskQuery)
     page = service.list_tasks(current_user, query)
     now = utcnow()
     return jsonify(page.as_json(lambda t: task_json(t, now)))
@@ -270,14 +270,14 @@ def dashboard_json(board: Dashboard) -> dict[str, Any]:
 @api.get("/tasks/dashboard")
 def task_dashboard_json():  # type: ignore[no-untyped-def]
     """The leader's figures per unit or per person over a period; each figure links to the tasks it counts."""
-    board = task_dashboard(current_user, parse(DashboardQuery, query_args()))
+    board = task_dashboard(current_user, parse_query(DashboardQuery))
     return jsonify(dashboard_json(board))
 
 
 @api.get("/tasks/dashboard.xlsx")
 def task_dashboard_xlsx():  # type: ignore[no-untyped-def]
     """The same figures as an XLSX workbook."""
-    board = task_dashboard(current_user, parse(DashboardQuery, query_args()))
+    board = task_dashboard(current_user, parse_query(DashboardQuery))
     data = dashboard_workbook(board, current_user.organisation.name)
     content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     return bytes_response(dashboard_filename(board), content_type, hashlib.sha256(data).hexdigest(), data, False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from ..clock import local_today
 from ..errors import InvalidInput
-from ..validation import drop_blanks, parse
+from ..validation import parse, query_args
 from .api import DrillDown
 from .chart import Bar, Series, stacked_bars
 from .dashboard import (
@@ -81,7 +81,7 @@ def dashboard_chart(board: Dashboard) -> Markup:
 def dashboard():  # type: ignore[no-untyped-def]
     """The figures of the period asked for (the current month by default), a table and a chart."""
     oversight_of(current_user)  # nobody else sees even the form
-    args = drop_blanks(request.args)
+    args = query_args()
     today = local_today()
     errors: dict[str, str] = {}
     board = None
